@@ -1,0 +1,16 @@
+"""The ``tradewar`` command line. It calls the public Python API and nothing else.
+
+Each command group lives in its own module and is registered here. Errors derived from
+:class:`tradewar.errors.TradewarError` are printed without a traceback and exit 2.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="tradewar",
+    help="Quantify and simulate trade conflict and technology decoupling.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)

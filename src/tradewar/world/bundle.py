@@ -1,0 +1,153 @@
+"""The project's own World bundle format: a folder with ``manifest.json`` and Parquet files.
+
+Layout::
+
+    WORLD/
+      manifest.json            format version, meta (units, provenance), regions, sectors,
+                               variables and tariff layers with their files and dims
+      intermediate.parquet     one long table per variable: one column per dim + "value"
+      final_demand.parquet
+      value_added.parquet
+      tariff.parquet
+      theta.parquet
+      imputed_<var>.parquet    boolean masks (True = imputed), where any
+      tariff_layer_<name>.parquet
+
+Long tables keep the labels with every number, so the files are readable with any
+Parquet tool. Writing is atomic: files go to a temporary sibling folder that is renamed
+into place at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from tradewar.errors import DataError
+from tradewar.world.world import DIMS, World, WorldMeta
+
+FORMAT = "tradewar-world"
+FORMAT_VERSION = 1
+
+
+def _to_long(a: xr.DataArray) -> pd.DataFrame:
+    return a.to_dataframe(name="value").reset_index()
+
+
+def _from_long(df: pd.DataFrame, dims: tuple[str, ...], coords: dict[str, list[str]], path: Path) -> np.ndarray:
+    missing = [d for d in (*dims, "value") if d not in df.columns]
+    if missing:
+        raise DataError(
+            f"columns {missing} missing",
+            file=str(path),
+            field=", ".join(missing),
+            expected=f"columns {[*dims, 'value']}",
+            fix="rewrite the bundle with tradewar.world.bundle.write_bundle",
+        )
+    idx = pd.MultiIndex.from_product([coords[d] for d in dims], names=list(dims))
+    s = df.set_index(list(dims))["value"]
+    if s.index.has_duplicates:
+        raise DataError("duplicate labels", file=str(path), fix="keep one row per label combination")
+    s = s.reindex(idx)
+    if s.isna().any():
+        first = s.index[s.isna().to_numpy()][0]
+        raise DataError(
+            f"{int(s.isna().sum())} label combinations missing or NaN (first {first})",
+            file=str(path),
+            field="value",
+            fix="write every combination of labels, with 0 for no flow",
+        )
+    return s.to_numpy().reshape([len(coords[d]) for d in dims])
+
+
+def write_bundle(world: World, path: str | os.PathLike[str]) -> Path:
+    """Write ``world`` to the folder ``path`` (replaced atomically if it exists)."""
+    dest = Path(path)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        manifest: dict[str, object] = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "meta": world.meta.to_dict(),
+            "regions": world.regions,
+            "sectors": world.sectors,
+            "variables": {k: {"file": f"{k}.parquet", "dims": list(DIMS[k])} for k in DIMS},
+            "imputed": {k: f"imputed_{k}.parquet" for k in world.imputed.data_vars},
+            "tariff_layers": {k: f"tariff_layer_{k}.parquet" for k in world.tariff_layers},
+        }
+        for k in DIMS:
+            _to_long(world.data[k]).to_parquet(tmp / f"{k}.parquet", index=False)
+        for k in world.imputed.data_vars:
+            _to_long(world.imputed[k]).to_parquet(tmp / f"imputed_{k}.parquet", index=False)
+        for k, layer in world.tariff_layers.items():
+            _to_long(layer).to_parquet(tmp / f"tariff_layer_{k}.parquet", index=False)
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            dest.rename(old)
+            tmp.rename(dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def read_bundle(path: str | os.PathLike[str]) -> World:
+    """Read a World bundle written by :func:`write_bundle` (validated on load)."""
+    root = Path(path)
+    mpath = root / "manifest.json"
+    if not mpath.is_file():
+        raise DataError(
+            "no manifest.json: not a tradewar World bundle",
+            file=str(root),
+            fix="pass a folder written by `write_bundle`, a shipped world name, or FORMAT:PATH",
+        )
+    try:
+        manifest = json.loads(mpath.read_text())
+    except json.JSONDecodeError as err:
+        raise DataError(f"invalid JSON ({err})", file=str(mpath), fix="repair or rewrite the bundle") from None
+    if manifest.get("format") != FORMAT:
+        raise DataError(
+            f"format is {manifest.get('format')!r}",
+            file=str(mpath),
+            field="format",
+            expected=repr(FORMAT),
+        )
+    regions = [str(r) for r in manifest["regions"]]
+    sectors = [str(s) for s in manifest["sectors"]]
+    coords = {"origin": regions, "product": sectors, "region": regions, "sector": sectors}
+
+    def load(name: str, dims: tuple[str, ...]) -> np.ndarray:
+        p = root / name
+        if not p.is_file():
+            raise DataError("file listed in the manifest is missing", file=str(p), fix="rewrite the bundle")
+        return _from_long(pd.read_parquet(p), dims, coords, p)
+
+    arrays = {k: load(v["file"], DIMS[k]) for k, v in manifest["variables"].items()}
+    imputed = {k: load(f, DIMS[k]).astype(bool) for k, f in manifest.get("imputed", {}).items()}
+    layers = {k: load(f, DIMS["tariff"]) for k, f in manifest.get("tariff_layers", {}).items()}
+    return World.from_arrays(
+        regions=regions,
+        sectors=sectors,
+        intermediate=arrays["intermediate"],
+        final_demand=arrays["final_demand"],
+        value_added=arrays["value_added"],
+        tariff=arrays["tariff"],
+        theta=arrays["theta"],
+        meta=WorldMeta.from_dict(manifest["meta"]),
+        imputed=imputed,
+        tariff_layers=layers,
+        source_file=str(root),
+    )
