@@ -7,8 +7,8 @@ carry the residual and the iteration count.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from collections.abc import Iterable
+from difflib import get_close_matches
 
 
 class TradewarError(Exception):
@@ -26,6 +26,7 @@ class TradewarError(Exception):
         What a valid value looks like.
     fix:
         How the user can fix it.
+
     """
 
     def __init__(
@@ -46,9 +47,8 @@ class TradewarError(Exception):
 
     def _render(self) -> str:
         parts = []
-        where = ", ".join(
-            p for p in (f"file {self.file}" if self.file else "", f"field {self.field!r}" if self.field else "") if p
-        )
+        located = (f"file {self.file}" if self.file else "", f"field {self.field!r}" if self.field else "")
+        where = ", ".join(p for p in located if p)
         parts.append(f"{where}: {self.message}" if where else self.message)
         if self.expected:
             parts.append(f"expected: {self.expected}")
@@ -113,6 +113,7 @@ class ConvergenceError(TradewarError):
         The max-norm residual at the last iterate.
     iterations:
         How many iterations were made.
+
     """
 
     def __init__(self, message: str, *, residual: float, iterations: int, tolerance: float) -> None:

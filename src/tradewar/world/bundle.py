@@ -41,7 +41,9 @@ def _to_long(a: xr.DataArray) -> pd.DataFrame:
     return a.to_dataframe(name="value").reset_index()
 
 
-def _from_long(df: pd.DataFrame, dims: tuple[str, ...], coords: dict[str, list[str]], path: Path) -> np.ndarray:
+def _from_long(
+    df: pd.DataFrame, dims: tuple[str, ...], coords: dict[str, list[str]], path: Path
+) -> np.ndarray:
     missing = [d for d in (*dims, "value") if d not in df.columns]
     if missing:
         raise DataError(
@@ -57,7 +59,7 @@ def _from_long(df: pd.DataFrame, dims: tuple[str, ...], coords: dict[str, list[s
         raise DataError("duplicate labels", file=str(path), fix="keep one row per label combination")
     s = s.reindex(idx)
     if s.isna().any():
-        first = s.index[s.isna().to_numpy()][0]
+        first = str(s.index[s.isna().to_numpy()][0])
         raise DataError(
             f"{int(s.isna().sum())} label combinations missing or NaN (first {first})",
             file=str(path),
@@ -85,8 +87,8 @@ def write_bundle(world: World, path: str | os.PathLike[str]) -> Path:
         }
         for k in DIMS:
             _to_long(world.data[k]).to_parquet(tmp / f"{k}.parquet", index=False)
-        for k in world.imputed.data_vars:
-            _to_long(world.imputed[k]).to_parquet(tmp / f"imputed_{k}.parquet", index=False)
+        for mask_name in world.imputed.data_vars:
+            _to_long(world.imputed[mask_name]).to_parquet(tmp / f"imputed_{mask_name}.parquet", index=False)
         for k, layer in world.tariff_layers.items():
             _to_long(layer).to_parquet(tmp / f"tariff_layer_{k}.parquet", index=False)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -117,7 +119,9 @@ def read_bundle(path: str | os.PathLike[str]) -> World:
     try:
         manifest = json.loads(mpath.read_text())
     except json.JSONDecodeError as err:
-        raise DataError(f"invalid JSON ({err})", file=str(mpath), fix="repair or rewrite the bundle") from None
+        raise DataError(
+            f"invalid JSON ({err})", file=str(mpath), fix="repair or rewrite the bundle"
+        ) from None
     if manifest.get("format") != FORMAT:
         raise DataError(
             f"format is {manifest.get('format')!r}",

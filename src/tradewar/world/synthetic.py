@@ -1,8 +1,8 @@
-"""Generated worlds of any size, for tests, property tests and benchmarks.
+r"""Generated worlds of any size, for tests, property tests and benchmarks.
 
 A synthetic World is balanced by construction: draw technical coefficients A (columns
 summing to ``input_share`` at purchaser prices) and final demand f, solve the Leontief
-system x = (I - A) \\ f for gross output, set Z = A diag(x) and value added as the
+system x = (I - A) \ f for gross output, set Z = A diag(x) and value added as the
 residual of the cost identity. Domestic flows get a ``home_bias`` weight so that trade
 shares look like real ones (most spending stays at home).
 """
@@ -37,6 +37,7 @@ def synthetic_world(
     intermediates: False gives a pure endowment-and-trade world (no Z).
 
     Regions are named ``R000``..; they are declared aggregates so no ISO code is needed.
+
     """
     rng = np.random.default_rng(seed)
     R, S = n_regions, n_sectors
