@@ -1,0 +1,104 @@
+"""Helpers shared by the readers: reading delimited files with errors that name the file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tradewar.errors import DataError
+
+#: Default location of the reference data, relative to the current directory.
+DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
+
+
+def data_path(data_dir: str | os.PathLike[str] | None, *parts: str) -> Path:
+    """``data_dir / parts`` with ``data_dir`` defaulting to :data:`DEFAULT_DATA_DIR`."""
+    root = Path(DEFAULT_DATA_DIR if data_dir is None else data_dir)
+    return root.joinpath(*parts)
+
+
+def require_file(path: Path, what: str) -> Path:
+    """Raise a :class:`DataError` naming ``path`` if it is not a file."""
+    if not path.is_file():
+        raise DataError(
+            f"{what} not found",
+            file=str(path),
+            expected=f"a readable file ({what})",
+            fix="check the path (the reference data live in ../shared/data by default; "
+            "pass data_dir=... or set the path explicitly)",
+        )
+    return path
+
+
+def read_table(path: str | os.PathLike[str], what: str, *, sep: str | None = None) -> pd.DataFrame:
+    """Read a comma- or tab-delimited file into a DataFrame.
+
+    The delimiter is guessed from the header line unless ``sep`` is given.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, empty or cannot be parsed.
+
+    """
+    p = require_file(Path(path), what)
+    if sep is None:
+        with p.open(encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline()
+        sep = "\t" if header.count("\t") > header.count(",") else ","
+    try:
+        df = pd.read_csv(p, sep=sep, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise DataError(
+            f"cannot parse the file ({type(err).__name__}: {err})",
+            file=str(p),
+            expected=f"a delimited text table ({what})",
+            fix="check that the file is a CSV/TSV with one header line",
+        ) from None
+    if df.empty:
+        raise DataError("the file has no data rows", file=str(p), expected=what)
+    return df
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], path: str | os.PathLike[str]) -> None:
+    """Raise a :class:`DataError` listing the missing and the available columns."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"column(s) {missing} not found; the file has columns {list(df.columns)[:30]}",
+            file=str(path),
+            field=", ".join(missing),
+            expected=f"columns {list(columns)}",
+            fix="pass the right column names (e.g. exporter=..., importer=..., trade=...)",
+        )
+
+
+def numeric_column(df: pd.DataFrame, column: str, path: str | os.PathLike[str]) -> np.ndarray:
+    """Column as floats; non-numeric, NaN or negative entries raise a :class:`DataError`."""
+    values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise DataError(
+            f"{int(bad.sum())} missing, NaN or non-numeric values (first in data row {row + 1}: "
+            f"{df[column].iloc[row]!r})",
+            file=str(path),
+            field=column,
+            expected="finite numbers",
+            fix="fill missing flows with 0 or drop the rows",
+        )
+    neg = values < 0
+    if neg.any():
+        row = int(np.argmax(neg))
+        raise DataError(
+            f"{int(neg.sum())} negative values (first in data row {row + 1}: {values[row]:.6g})",
+            file=str(path),
+            field=column,
+            expected="non-negative flows",
+            fix="trade flows cannot be negative; correct or drop the rows",
+        )
+    return values
