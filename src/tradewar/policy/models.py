@@ -1,0 +1,498 @@
+"""The scenario language: pydantic models of a scenario file and its measures.
+
+A scenario file reads like a PolicyEngine parameter file: every number has a unit, the
+years it applies and a source (document and date) or a stated assumption::
+
+    title: US tariffs on Chinese goods
+    description: Section 301 tariffs as raised by the May 2024 four-year review.
+    baseline: default                 # the World to run on (see tradewar.world.load)
+    include: [us-chip-export-controls]  # other scenarios, applied first
+    measures:
+      - name: section-301-semiconductors
+        type: tariff                  # tariff | export_control | import_ban | quota |
+                                      # trade_cost | productivity | tariff_schedule
+        action: set                   # set the tariff, or add to the one in force
+        imposer: USA                  # the region that levies it ...
+        target: CHN                   # ... on goods from these regions (or `all`)
+        sectors: [SEMI]               # model sector codes, or `all`
+        magnitude: {unit: percent, values: {2026: 25, 2027: 50}}   # phase-in
+        years: {from: 2026, to: 2030} # or 2026, or "2026-2030"; no `to` = to the end
+        source: {document: "USTR, Section 301 four-year review", date: 2024-05-14}
+
+Magnitudes: ``value`` (constant), ``values`` (by year: linear between the years given,
+the last value held afterwards) or ``start``/``end`` (linear over ``years``).
+
+Every model rejects unknown keys (``extra="forbid"``); :mod:`tradewar.policy.scenario`
+turns pydantic's errors into one :class:`~tradewar.errors.ScenarioError` naming the file,
+line, field and fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: First and last year a scenario may speak about (a sanity range, not a model limit).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Source(_Strict):
+    """Where a number comes from: a document and its date (and optionally a URL)."""
+
+    document: str = Field(min_length=3)
+    date: str
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> str:
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, int) and YEAR_MIN - 100 <= v <= YEAR_MAX:
+            return str(v)
+        if isinstance(v, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v.strip()):
+            return v.strip()
+        raise ValueError("a date as YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+class Years(_Strict):
+    """The years a measure applies: ``from`` to ``to`` inclusive; no ``to`` = open-ended.
+
+    Shorthands accepted in files: ``2026`` (one year) and ``"2026-2030"``.
+    """
+
+    start: int = Field(alias="from", ge=YEAR_MIN, le=YEAR_MAX)
+    end: int | None = Field(default=None, alias="to", ge=YEAR_MIN, le=YEAR_MAX)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return {"from": v, "to": v}
+        if isinstance(v, str):
+            m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})?\s*)?", v)
+            if not m:
+                raise ValueError("years as 2026, '2026-2030', '2026-' or {from: 2026, to: 2030}")
+            a = int(m.group(1))
+            b = m.group(2)
+            if b is None and "-" not in v:
+                return {"from": a, "to": a}
+            return {"from": a, "to": None if b is None else int(b)}
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> Years:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"`to` ({self.end}) is before `from` ({self.start})")
+        return self
+
+    def contains(self, year: int) -> bool:
+        """True if the measure applies in ``year``."""
+        return self.start <= year and (self.end is None or year <= self.end)
+
+    def overlaps(self, other: Years) -> bool:
+        """True if the two ranges share a year."""
+        a_end = math.inf if self.end is None else self.end
+        b_end = math.inf if other.end is None else other.end
+        return self.start <= b_end and other.start <= a_end
+
+    def label(self) -> str:
+        """``2026-2030``, ``2026`` or ``2026-``."""
+        if self.end == self.start:
+            return str(self.start)
+        return f"{self.start}-{'' if self.end is None else self.end}"
+
+
+Unit = Literal["percent", "fraction", "factor"]
+
+
+class Magnitude(_Strict):
+    """A number with a unit, constant or phased in over years.
+
+    ``unit``: ``percent`` (25 = 25 %), ``fraction`` (0.25 = 25 %) or ``factor`` (a
+    multiplier, 1.1 = +10 %; only for trade costs and productivity).
+    """
+
+    unit: Unit
+    value: float | None = None
+    values: dict[int, float] | None = None
+    start: float | None = None
+    end: float | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Magnitude:
+        forms = [
+            self.value is not None,
+            self.values is not None,
+            self.start is not None or self.end is not None,
+        ]
+        if sum(forms) != 1:
+            raise ValueError(
+                "give exactly one of `value` (constant), `values` (by year) or `start` and `end`; "
+                "fix: e.g. `value: 25` or `values: {2026: 10, 2028: 25}`"
+            )
+        if (self.start is None) != (self.end is None):
+            raise ValueError("`start` and `end` go together (linear phase-in over `years`); fix: add the other")
+        if self.values is not None and not self.values:
+            raise ValueError("`values` is empty")
+        for x in self.numbers():
+            if not math.isfinite(x):
+                raise ValueError("magnitudes must be finite numbers")
+        return self
+
+    def numbers(self) -> list[float]:
+        """All numbers written in the magnitude (for range checks)."""
+        if self.value is not None:
+            return [self.value]
+        if self.values is not None:
+            return list(self.values.values())
+        return [x for x in (self.start, self.end) if x is not None]
+
+    def raw_at(self, year: int, years: Years) -> float:
+        """The written number in force in ``year`` (before unit conversion)."""
+        if self.value is not None:
+            return self.value
+        if self.values is not None:
+            keys = sorted(self.values)
+            if year <= keys[0]:
+                return self.values[keys[0]]
+            if year >= keys[-1]:
+                return self.values[keys[-1]]
+            for a, b in zip(keys, keys[1:], strict=False):
+                if a <= year <= b:
+                    w = (year - a) / (b - a)
+                    return (1 - w) * self.values[a] + w * self.values[b]
+        assert self.start is not None and self.end is not None
+        if years.end is None or years.end == years.start:
+            return self.end if years.end is not None and year >= years.end else self.start
+        w = min(max((year - years.start) / (years.end - years.start), 0.0), 1.0)
+        return (1 - w) * self.start + w * self.end
+
+    def as_rate(self, x: float) -> float:
+        """Convert a written number to a fraction change (0.25 = +25 %)."""
+        if self.unit == "percent":
+            return x / 100.0
+        if self.unit == "fraction":
+            return x
+        return x - 1.0
+
+    def rate_at(self, year: int, years: Years) -> float:
+        """Fraction (tariff, tariff-equivalent, or change as a fraction) in ``year``."""
+        return self.as_rate(self.raw_at(year, years))
+
+
+RegionSel = str | list[str]
+SectorSel = str | list[str]
+
+
+class _MeasureBase(_Strict):
+    """Fields every measure has."""
+
+    name: str | None = None
+    description: str | None = None
+    years: Years
+    source: Source | list[Source] | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> _MeasureBase:
+        if self.source is None and not (self.assumption and self.assumption.strip()):
+            raise ValueError(
+                "every measure needs a `source` or an `assumption`; fix: add `source: {document: ..., "
+                "date: YYYY-MM-DD}` or `assumption: why this number`"
+            )
+        mag = getattr(self, "magnitude", None)
+        if isinstance(mag, Magnitude):
+            if mag.values is not None:
+                keys = sorted(mag.values)
+                if keys[0] != self.years.start:
+                    raise ValueError(
+                        f"@magnitude.values: the first year in `values` ({keys[0]}) is not "
+                        f"`years.from` ({self.years.start}); fix: start `values` at {self.years.start}"
+                    )
+                if self.years.end is not None and keys[-1] > self.years.end:
+                    raise ValueError(
+                        f"@magnitude.values: `values` has year {keys[-1]} after `years.to` ({self.years.end}); "
+                        "fix: extend `years` or drop the year"
+                    )
+            if mag.start is not None and self.years.end is None:
+                raise ValueError("@years: a `start`/`end` phase-in needs `years.to`; fix: add `to:`")
+        return self
+
+    def label(self) -> str:
+        """Short human label: the name, else the type and years."""
+        return self.name or f"{getattr(self, 'type', 'measure')} {self.years.label()}"
+
+
+class _Bilateral(_MeasureBase):
+    imposer: RegionSel
+    target: RegionSel = "all"
+    sectors: SectorSel = "all"
+    exclude_sectors: list[str] = Field(default_factory=list)
+
+
+class TariffMeasure(_Bilateral):
+    """An ad-valorem tariff levied by ``imposer`` on ``sectors`` imported from ``target``.
+
+    ``action: set`` fixes the tariff at the magnitude (replacing the baseline one);
+    ``action: add`` adds the magnitude to the tariff in force (baseline or earlier measures).
+    """
+
+    type: Literal["tariff"]
+    action: Literal["set", "add"]
+    magnitude: Magnitude
+
+    @model_validator(mode="after")
+    def _range(self) -> TariffMeasure:
+        if self.magnitude.unit == "factor":
+            raise ValueError("@magnitude.unit: tariffs are in `percent` or `fraction`, not `factor`")
+        for x in self.magnitude.numbers():
+            r = self.magnitude.as_rate(x)
+            if self.action == "set" and r <= -1.0:
+                raise ValueError(
+                    f"@magnitude: a tariff of {x} {self.magnitude.unit} is impossible (-100 % or less); "
+                    "fix: tariffs are above -100 % (check the unit: 25 percent = 0.25 fraction)"
+                )
+            if self.action == "add" and r <= -1.0:
+                raise ValueError(
+                    f"@magnitude: adding {x} {self.magnitude.unit} takes any tariff below -100 %; "
+                    "fix: check the sign and the unit"
+                )
+        return self
+
+
+class ExportControlMeasure(_Bilateral):
+    """Export controls by ``imposer`` on ``sectors`` sold to ``target``.
+
+    ``mode: ban`` stops the flow (prohibitive trade cost); ``mode: licence`` is a
+    licensing requirement expressed as a tariff-equivalent ``magnitude`` (a trade-cost
+    wedge 1 + t on the flow: the cost of licences is a real resource cost, it raises no
+    revenue); ``mode: lift`` removes an earlier control.
+    """
+
+    type: Literal["export_control"]
+    mode: Literal["ban", "licence", "lift"]
+    magnitude: Magnitude | None = None
+
+    @model_validator(mode="after")
+    def _mag(self) -> ExportControlMeasure:
+        if self.mode == "licence":
+            if self.magnitude is None:
+                raise ValueError(
+                    "@mode: a licence needs a tariff-equivalent `magnitude`; "
+                    "fix: add e.g. `magnitude: {unit: percent, value: 40}` and cite it"
+                )
+            if self.magnitude.unit == "factor":
+                raise ValueError("@magnitude.unit: a tariff-equivalent is in `percent` or `fraction`")
+            if any(self.magnitude.as_rate(x) < 0 for x in self.magnitude.numbers()):
+                raise ValueError("@magnitude: a licence's tariff-equivalent cannot be negative")
+        elif self.magnitude is not None:
+            raise ValueError(f"@magnitude: `mode: {self.mode}` takes no `magnitude`; fix: remove it")
+        return self
+
+
+class ImportBanMeasure(_Bilateral):
+    """``imposer`` bans imports of ``sectors`` from ``target`` (``mode: lift`` removes it)."""
+
+    type: Literal["import_ban"]
+    mode: Literal["ban", "lift"] = "ban"
+
+
+class QuotaMeasure(_Bilateral):
+    """A quantity limit. Parsed, but not yet supported by the models (see the error)."""
+
+    type: Literal["quota"]
+    magnitude: Magnitude | None = None
+    quantity: float | None = None
+    unit: str | None = None
+
+
+class TradeCostMeasure(_Bilateral):
+    """A change in the iceberg trade cost of ``target`` -> ``imposer`` flows (``flow``).
+
+    ``flow: imports`` (goods from ``target`` into ``imposer``), ``exports`` (the reverse) or
+    ``both``. The magnitude is the change relative to the baseline: ``percent`` (+10 =
+    10 % dearer), ``fraction`` or ``factor`` (1.1).
+    """
+
+    type: Literal["trade_cost"]
+    flow: Literal["imports", "exports", "both"] = "imports"
+    magnitude: Magnitude
+
+    @model_validator(mode="after")
+    def _range(self) -> TradeCostMeasure:
+        for x in self.magnitude.numbers():
+            if self.magnitude.as_rate(x) <= -1.0:
+                raise ValueError(
+                    f"@magnitude: a trade-cost change of {x} {self.magnitude.unit} makes trade costs zero "
+                    "or negative; fix: use a change above -100 % (or a factor above 0)"
+                )
+        return self
+
+
+class Funding(_Strict):
+    """Money spent on a programme, and how it becomes productivity.
+
+    The productivity change of the targeted sectors in year y is
+
+        ΔA/A (y) = rate_of_return × (cumulative spending up to y) / (baseline value added
+        of the targeted sectors of the region)
+
+    i.e. each dollar spent raises the sectors' annual value added by ``rate_of_return``
+    dollars at baseline prices. ``rate_of_return`` must be cited (e.g. the returns to R&D
+    surveyed by Hall, Mairesse and Mohnen 2010, Handbook of the Economics of Innovation,
+    ch. 24: private gross returns mostly 20-30 %).
+    """
+
+    amount: float = Field(gt=0)
+    unit: Literal["USD billion", "USD million", "CNY billion"]
+    spent: Years
+    rate_of_return: float = Field(gt=0, le=5)
+    usd_per_cny: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _fx(self) -> Funding:
+        if self.unit == "CNY billion" and self.usd_per_cny is None:
+            raise ValueError("@unit: spending in CNY needs `usd_per_cny`; fix: add the exchange rate, cited")
+        if self.spent.end is None:
+            raise ValueError("@spent: `spent` needs `to`; fix: say over which years the money is spent")
+        return self
+
+    def usd_million(self) -> float:
+        """The amount in USD million."""
+        if self.unit == "USD billion":
+            return self.amount * 1000.0
+        if self.unit == "USD million":
+            return self.amount
+        assert self.usd_per_cny is not None
+        return self.amount * 1000.0 * self.usd_per_cny
+
+    def cumulative_share(self, year: int) -> float:
+        """Share of the amount spent by the end of ``year`` (spent evenly over ``spent``)."""
+        assert self.spent.end is not None
+        n = self.spent.end - self.spent.start + 1
+        done = min(max(year - self.spent.start + 1, 0), n)
+        return done / n
+
+
+class ProductivityMeasure(_MeasureBase):
+    """A productivity (or capacity) change of ``sectors`` in ``region``.
+
+    Give the change directly as ``magnitude`` (percent, fraction or factor), or as
+    ``funding`` (an amount of money and a cited rate of return, see :class:`Funding`).
+    """
+
+    type: Literal["productivity"]
+    region: RegionSel
+    sectors: SectorSel
+    exclude_sectors: list[str] = Field(default_factory=list)
+    magnitude: Magnitude | None = None
+    funding: Funding | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ProductivityMeasure:
+        if (self.magnitude is None) == (self.funding is None):
+            raise ValueError("give either `magnitude` or `funding`, not both or neither; fix: keep one")
+        if self.magnitude is not None:
+            for x in self.magnitude.numbers():
+                if self.magnitude.as_rate(x) <= -1.0:
+                    raise ValueError(
+                        f"@magnitude: a productivity change of {x} {self.magnitude.unit} makes "
+                        "productivity zero or negative; fix: use a change above -100 % (factor above 0)"
+                    )
+        return self
+
+
+class ScheduleColumns(_Strict):
+    """Column names of a tariff-schedule CSV."""
+
+    hs: str = "hs6"
+    tariff: str = "tariff"
+    date: str | None = None
+
+
+class TariffScheduleMeasure(_Bilateral):
+    """A tariff schedule at HS level read from a CSV, concorded and weighted to sectors.
+
+    ``file``: the CSV (relative to the scenario file; ``${TRADEWAR_SHARED_DATA}`` and
+    ``~`` are expanded). ``as_of``: with a date column, each HS line's latest tariff on or
+    before this date. ``weights``: ``equal`` (simple mean over HS lines) or a CSV with
+    columns ``hs6`` and ``value`` (trade weights). ``concordance``: a shipped concordance
+    name (see ``tradewar.policy.schedule``) or a CSV path.
+    """
+
+    type: Literal["tariff_schedule"]
+    action: Literal["set", "add"] = "set"
+    file: str
+    unit: Literal["percent", "fraction"]
+    columns: ScheduleColumns = Field(default_factory=ScheduleColumns)
+    as_of: str | None = None
+    weights: str
+    concordance: str = "hs-default"
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        return v.isoformat() if isinstance(v, dt.date) else v
+
+
+Measure = Annotated[
+    TariffMeasure
+    | ExportControlMeasure
+    | ImportBanMeasure
+    | QuotaMeasure
+    | TradeCostMeasure
+    | ProductivityMeasure
+    | TariffScheduleMeasure,
+    Field(discriminator="type"),
+]
+
+#: Measure models by their ``type``.
+MEASURE_TYPES: dict[str, type[BaseModel]] = {
+    "tariff": TariffMeasure,
+    "export_control": ExportControlMeasure,
+    "import_ban": ImportBanMeasure,
+    "quota": QuotaMeasure,
+    "trade_cost": TradeCostMeasure,
+    "productivity": ProductivityMeasure,
+    "tariff_schedule": TariffScheduleMeasure,
+}
+
+
+class ScenarioFile(_Strict):
+    """One scenario file as written (before ``include:`` is resolved)."""
+
+    title: str = Field(min_length=3)
+    description: str = Field(min_length=3)
+    baseline: str = "default"
+    years: Years | None = None
+    include: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+
+
+#: Nested models by the key they sit under (for "did you mean" on unknown keys).
+MODELS_BY_KEY: dict[str, type[BaseModel]] = {
+    "magnitude": Magnitude,
+    "years": Years,
+    "source": Source,
+    "funding": Funding,
+    "spent": Years,
+    "columns": ScheduleColumns,
+}
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """Names a model accepts in a file (aliases where set)."""
+    return [f.alias or name for name, f in model.model_fields.items()]
