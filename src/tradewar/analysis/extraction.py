@@ -1,0 +1,135 @@
+"""Hypothetical extraction of a supplier's deliveries to one region; chokepoint ranking.
+
+Hypothetical extraction (Miller and Blair 2009, §12.2, after Dietzenbacher and van der
+Linden 1997, *J. Regional Science* 37(2), 235-257; for trade links Dietzenbacher, van
+Burken and Kondo 2019, *Economic Systems Research* 31(4), 505-519): region n loses every
+delivery of product p made in region s: the coefficients A[(s,p), (n,j)] of all of n's
+sectors j and the final demand F[(s,p), n] are set to zero, nothing substitutes for them,
+the other final demands stay as they are, and output is recomputed with the Leontief model
+x̃ = (I - Ã)⁻¹ f̃. Output lost is Δx = x - x̃.
+
+The extraction is a rank-one change of I - A, so Sherman-Morrison gives it without a new
+factorisation. With ``a'`` the extracted row (A[(s,p), (n,j)] for n's sectors, zero
+elsewhere), ``l = L e_(s,p)`` and T[s,p,n] = Σ_j Z[(s,p),(n,j)] + F[(s,p),n] the lost
+deliveries:
+
+    Δx = l · T[s, p, n] / (1 + a' l)
+
+so output lost in region m is ``(Σ_{k∈m} L[k, (s,p)]) T[s,p,n] / (1 + Σ_j A[(s,p),(n,j)] L[(n,j),(s,p)])``.
+The block column sums of L come from R transposed solves, shared by all target regions;
+the denominators of target n need the S rows of L belonging to n, i.e. S transposed
+solves per target region (all R targets together cost as much as forming L).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from tradewar.analysis._mrio import MRIO
+from tradewar.errors import UnknownCodeError
+from tradewar.world.world import World
+
+
+def extraction_arrays(mrio: MRIO, target: int) -> np.ndarray:
+    """Output lost by region when each (origin, product) stops supplying region ``target``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (R, S, R) array ``lost[s, p, m]``: gross output lost in region m when product p of
+        region s no longer reaches region ``target`` (index), in value units.
+    """
+    R, S, n = mrio.R, mrio.S, mrio.n
+    rows = np.arange(target * S, (target + 1) * S)
+    E = np.zeros((n, S))
+    E[rows, np.arange(S)] = 1.0
+    L_rows = mrio.system.solve_transposed(E)  # L_rows[(s,p), j] = L[(target,j), (s,p)]
+    denom = 1.0 + (mrio.A[:, rows] * L_rows).sum(axis=1)
+    lost_deliveries = mrio.trade[:, :, target].reshape(n)
+    C = mrio.block_column_sums
+    return (C * (lost_deliveries / denom)[:, None]).reshape(R, S, R)
+
+
+def _region_index(regions: Sequence[str], region: str) -> int:
+    if region not in regions:
+        raise UnknownCodeError("region", region, list(regions), field="region")
+    return list(regions).index(region)
+
+
+def extraction_dataset(mrio: MRIO, regions: Sequence[str] | None = None, unit: str = "") -> xr.Dataset:
+    """Labelled :func:`extraction_arrays` for the regions cut off (see :func:`hypothetical_extraction`)."""
+    names = list(mrio.regions) if regions is None else [str(r) for r in regions]
+    idx = [_region_index(mrio.regions, r) for r in names]
+    X = mrio.region_output
+    lost = np.stack([extraction_arrays(mrio, t) for t in idx], axis=2)  # (s, p, target, m)
+    own = np.stack([lost[:, :, k, t] for k, t in enumerate(idx)], axis=2)
+    total = lost.sum(axis=3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own_pct = 100.0 * own / X[idx][None, None, :]
+        total_pct = 100.0 * total / X.sum()
+    coords = {"origin": list(mrio.regions), "product": list(mrio.sectors), "region": names}
+    dims = ("origin", "product", "region")
+    data = {
+        "deliveries": (dims, mrio.trade[:, :, idx], {"long_name": "deliveries cut off", "units": unit}),
+        "output_lost": (dims, own, {"long_name": "gross output lost in the region", "units": unit}),
+        "output_lost_pct": (dims, own_pct, {"long_name": "gross output lost in the region", "units": "%"}),
+        "world_output_lost": (dims, total, {"long_name": "gross output lost worldwide", "units": unit}),
+        "world_output_lost_pct": (dims, total_pct, {"long_name": "world gross output lost", "units": "%"}),
+    }
+    return xr.Dataset(data, coords=coords)
+
+
+def hypothetical_extraction(world: World, regions: Sequence[str] | None = None) -> xr.Dataset:
+    """Output lost when each (origin, product) stops supplying each region in ``regions``.
+
+    Parameters
+    ----------
+    world:
+        The baseline.
+    regions:
+        Regions cut off (default: all; each costs S solves of the factored system).
+
+    Returns
+    -------
+    xarray.Dataset
+        With dims (origin, product, region), ``region`` being the region cut off:
+        ``deliveries`` (T[origin, product, region], what is lost), ``output_lost`` (gross
+        output lost in the region itself), ``output_lost_pct`` (percent of its gross
+        output), ``world_output_lost`` (lost in all regions) and ``world_output_lost_pct``
+        (percent of world gross output).
+
+    Raises
+    ------
+    UnknownCodeError
+        If a region is not in the world.
+    """
+    ds = extraction_dataset(MRIO.from_world(world), regions, world.meta.unit)
+    ds.attrs = {"world": world.meta.name}
+    return ds
+
+
+def chokepoints(
+    world: World, region: str, *, top: int | None = 10, foreign_only: bool = True
+) -> pd.DataFrame:
+    """Rank the (origin, product) supplies of ``region`` by the output it loses without them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (origin, product), sorted by ``output_lost`` (descending), with
+        columns ``deliveries``, ``output_lost``, ``output_lost_pct``,
+        ``world_output_lost``, ``world_output_lost_pct`` and ``rank`` (1 = worst);
+        domestic supply is left out unless ``foreign_only`` is False.
+    """
+    ds = hypothetical_extraction(world, [region]).sel(region=region, drop=True)
+    df = ds.to_dataframe().reset_index()
+    if foreign_only:
+        df = df[df["origin"] != region]
+    df = df.sort_values(["output_lost", "origin", "product"], ascending=[False, True, True])
+    df = df.reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    return df if top is None else df.head(top)

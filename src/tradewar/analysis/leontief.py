@@ -1,0 +1,193 @@
+"""The Leontief (demand-driven) and Ghosh (supply-driven) systems, solved by LU.
+
+Notation of Miller and Blair (2009, *Input-Output Analysis: Foundations and Extensions*,
+2nd ed., Cambridge UP), chapter 2 and section 12.1: ``n = R*S`` region-sectors in
+region-major order; ``Z`` (n, n) intermediate flows, ``f`` final demand, ``x`` gross output.
+
+* technical coefficients  A = Z x̂⁻¹                        (M&B eq. 2.4 / §2.3)
+* Leontief system         (I - A) x = f   =>   x = L f,  L = (I - A)⁻¹   (M&B §2.3)
+* allocation coefficients B = x̂⁻¹ Z,  Ghosh inverse G = (I - B)⁻¹ = x̂⁻¹ L x̂,
+  supply-driven output    x' = v' G                      (M&B §12.1)
+
+The inverse L is never formed. :class:`LeontiefSystem` factors ``I - A`` once
+(``scipy.linalg.lu_factor``) and reuses the factors for every right-hand side:
+``L B`` is a forward solve and ``L' B`` (i.e. rows ``B' L`` of the inverse) a transposed
+solve with the same factors. For large systems the factorisation can be done in single
+precision and the solutions refined in double precision (mixed-precision iterative
+refinement, as LAPACK's ``dsgesv``): ``I - A`` of a productive economy is well conditioned
+(column sums of A below one give κ₁(I - A) ≤ (1 + ‖A‖₁) / (1 - ‖A‖₁)), so one or two
+refinement steps reach double-precision accuracy. Refinement that does not converge
+falls back to a double-precision factorisation, never to a silent approximation.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from scipy import linalg
+
+from tradewar.errors import ModelError
+
+Precision = Literal["auto", "double", "mixed"]
+
+#: Systems at least this large use mixed precision under ``precision="auto"``.
+MIXED_PRECISION_MIN_SIZE = 1500
+
+#: Relative size of the last refinement correction below which a mixed solve is accepted.
+REFINE_RTOL = 1e-9
+
+#: Refinement steps tried before falling back to a double-precision factorisation.
+REFINE_MAX_STEPS = 6
+
+
+def calc_A(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Technical coefficients A = Z x̂⁻¹ (M&B 2009, §2.3, eq. 2.4).
+
+    ``A[i, j] = Z[i, j] / x[j]``: input from ``i`` per unit of output of ``j``. Columns of
+    sectors with zero output are zero.
+    """
+    x = np.asarray(x, dtype=float)
+    inv = np.divide(1.0, x, out=np.zeros_like(x), where=x != 0)
+    return np.asarray(Z, dtype=float) * inv[None, :]
+
+
+def calc_B(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Allocation (output) coefficients B = x̂⁻¹ Z (M&B 2009, §12.1).
+
+    ``B[i, j] = Z[i, j] / x[i]``: share of ``i``'s output sold to ``j`` as an input.
+    """
+    x = np.asarray(x, dtype=float)
+    inv = np.divide(1.0, x, out=np.zeros_like(x), where=x != 0)
+    return inv[:, None] * np.asarray(Z, dtype=float)
+
+
+class LeontiefSystem:
+    """The factored Leontief matrix I - A; solves L B and L' B without forming L.
+
+    Parameters
+    ----------
+    A:
+        Technical coefficients (n, n), non-negative, with spectral radius below one.
+    precision:
+        ``"double"``: float64 LU. ``"mixed"``: float32 LU with float64 iterative
+        refinement (falls back to float64 if refinement stalls). ``"auto"``: mixed for
+        ``n >= MIXED_PRECISION_MIN_SIZE``, double otherwise.
+
+    Raises
+    ------
+    ModelError
+        If ``A`` is not square, has non-finite entries, or ``I - A`` is singular.
+    """
+
+    def __init__(self, A: np.ndarray, *, precision: Precision = "auto") -> None:
+        A = np.asarray(A, dtype=float)
+        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+            raise ModelError(
+                f"technical coefficients have shape {A.shape}",
+                field="A",
+                expected="a square (n, n) matrix",
+            )
+        if not np.isfinite(A).all():
+            raise ModelError("technical coefficients contain NaN or infinite values", field="A")
+        n = A.shape[0]
+        if precision not in ("auto", "double", "mixed"):
+            raise ModelError(f"unknown precision {precision!r}", expected="'auto', 'double' or 'mixed'")
+        if precision == "auto":
+            precision = "mixed" if n >= MIXED_PRECISION_MIN_SIZE else "double"
+        self.n = n
+        # M = I - A, kept in double precision for the refinement residuals.
+        M = -A
+        M[np.diag_indices(n)] += 1.0
+        self._M = M
+        self._lu64: tuple[np.ndarray, np.ndarray] | None = None
+        self._lu32: tuple[np.ndarray, np.ndarray] | None = None
+        self.precision: str = precision
+        #: Refinement steps used by the solves so far (diagnostics).
+        self.refinement_steps: list[int] = []
+        if precision == "mixed":
+            self._lu32 = self._factor(M.astype(np.float32))
+        else:
+            self._lu64 = self._factor(M)
+
+    @staticmethod
+    def _factor(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lu, piv = linalg.lu_factor(M, check_finite=False, overwrite_a=M.dtype == np.float32)
+        diag = np.abs(np.diagonal(lu))
+        if not np.all(diag > np.finfo(lu.dtype).eps * max(float(diag.max(initial=0.0)), 1.0)):
+            raise ModelError(
+                "I - A is singular: the economy is not productive (some sector needs at least "
+                "one unit of inputs per unit of output, directly or indirectly)",
+                field="A",
+                expected="column sums of A below one (positive value added)",
+                fix="check value added and gross output of the table",
+            )
+        return lu, piv
+
+    def _ensure_double(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._lu64 is None:
+            self._lu64 = self._factor(self._M.copy())
+            self.precision = "double (fallback)"
+        return self._lu64
+
+    def solve(self, B: np.ndarray) -> np.ndarray:
+        """L B = (I - A)⁻¹ B: outputs needed for final demands B (n,) or (n, k)."""
+        return self._solve(B, trans=0)
+
+    def solve_transposed(self, B: np.ndarray) -> np.ndarray:
+        """L' B = ((I - A)')⁻¹ B; its transpose B' L gives weighted rows of L."""
+        return self._solve(B, trans=1)
+
+    def _solve(self, B: np.ndarray, trans: int) -> np.ndarray:
+        B = np.asarray(B, dtype=float)
+        if B.shape[0] != self.n:
+            raise ModelError(
+                f"right-hand side has {B.shape[0]} rows for a system of {self.n}",
+                field="B",
+                expected=f"{self.n} rows (one per region-sector)",
+            )
+        if self._lu32 is None:
+            return np.asarray(linalg.lu_solve(self._ensure_double(), B, trans=trans, check_finite=False))
+        M = self._M.T if trans else self._M
+        X = linalg.lu_solve(self._lu32, B.astype(np.float32), trans=trans, check_finite=False).astype(float)
+        scale = np.abs(X).max(axis=0)
+        for step in range(1, REFINE_MAX_STEPS + 1):
+            residual = B - M @ X
+            delta = linalg.lu_solve(
+                self._lu32, residual.astype(np.float32), trans=trans, check_finite=False
+            ).astype(float)
+            X += delta
+            if np.all(np.abs(delta).max(axis=0) <= REFINE_RTOL * np.maximum(scale, np.finfo(float).tiny)):
+                self.refinement_steps.append(step)
+                return X
+        # Refinement stalled (ill-conditioned I - A): solve in double precision instead.
+        self.refinement_steps.append(-1)
+        return np.asarray(linalg.lu_solve(self._ensure_double(), B, trans=trans, check_finite=False))
+
+
+def leontief_output(A: np.ndarray, f: np.ndarray, *, precision: Precision = "auto") -> np.ndarray:
+    """Gross output x = L f = (I - A)⁻¹ f (M&B 2009, §2.3) by one LU solve."""
+    return LeontiefSystem(A, precision=precision).solve(f)
+
+
+def output_multipliers(A: np.ndarray, *, precision: Precision = "auto") -> np.ndarray:
+    """Simple output multipliers m(o)' = 1' L (M&B 2009, §6.2.1): column sums of L.
+
+    Obtained from one transposed solve, L' 1, not from the inverse.
+    """
+    system = LeontiefSystem(A, precision=precision)
+    return system.solve_transposed(np.ones(system.n))
+
+
+def ghosh_output(Z: np.ndarray, x: np.ndarray, v: np.ndarray, *, precision: Precision = "auto") -> np.ndarray:
+    """Supply-driven output x' = v' G, G = (I - B)⁻¹ (M&B 2009, §12.1).
+
+    Uses G = x̂⁻¹ L x̂, so x' = ((v ⊘ x)' L) ∘ x' = (L' (v ⊘ x)) ∘ x: one transposed solve
+    of the Leontief factors, no Ghosh inverse. ``v`` is the primary-input row (value added
+    and imports or taxes, whatever closes the columns); with the observed ``v`` the
+    result reproduces ``x``.
+    """
+    x = np.asarray(x, dtype=float)
+    inv = np.divide(1.0, x, out=np.zeros_like(x), where=x != 0)
+    system = LeontiefSystem(calc_A(Z, x), precision=precision)
+    return system.solve_transposed(np.asarray(v, dtype=float) * inv) * x
