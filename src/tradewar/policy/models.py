@@ -30,6 +30,7 @@ line, field and fix.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from typing import Annotated, Any, Literal
@@ -143,7 +144,7 @@ class Magnitude(_Strict):
                 "fix: e.g. `value: 25` or `values: {2026: 10, 2028: 25}`"
             )
         if (self.start is None) != (self.end is None):
-            raise ValueError("`start` and `end` go together (linear phase-in over `years`); fix: add the other")
+            raise ValueError("`start` and `end` go together (a linear phase-in); fix: add the other")
         if self.values is not None and not self.values:
             raise ValueError("`values` is empty")
         for x in self.numbers():
@@ -169,7 +170,7 @@ class Magnitude(_Strict):
                 return self.values[keys[0]]
             if year >= keys[-1]:
                 return self.values[keys[-1]]
-            for a, b in zip(keys, keys[1:], strict=False):
+            for a, b in itertools.pairwise(keys):
                 if a <= year <= b:
                     w = (year - a) / (b - a)
                     return (1 - w) * self.values[a] + w * self.values[b]
@@ -223,7 +224,8 @@ class _MeasureBase(_Strict):
                     )
                 if self.years.end is not None and keys[-1] > self.years.end:
                     raise ValueError(
-                        f"@magnitude.values: `values` has year {keys[-1]} after `years.to` ({self.years.end}); "
+                        f"@magnitude.values: `values` has year {keys[-1]} after `years.to` "
+                        f"({self.years.end}); "
                         "fix: extend `years` or drop the year"
                     )
             if mag.start is not None and self.years.end is None:
@@ -440,6 +442,7 @@ class TariffScheduleMeasure(_Bilateral):
     as_of: str | None = None
     weights: str
     concordance: str = "hs-default"
+    missing: Literal["error", "skip"] = "error"
 
     @field_validator("as_of", mode="before")
     @classmethod
@@ -480,6 +483,9 @@ class ScenarioFile(_Strict):
     include: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
+    #: Set by ``Scenario.to_yaml``: the files a printed-back composed scenario came from.
+    #: Its measures are in application order, so overlaps between them are allowed.
+    composed_from: list[str] | None = None
 
 
 #: Nested models by the key they sit under (for "did you mean" on unknown keys).

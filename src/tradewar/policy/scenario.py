@@ -153,16 +153,21 @@ class Scenario:
             out["years"] = self.years.model_dump(by_alias=True, exclude_none=True)
         if self.assumptions:
             out["assumptions"] = list(self.assumptions)
-        out["measures"] = [
-            pm.measure.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
-            for pm in self.measures
-        ]
+        measures = []
+        for pm in self.measures:
+            d = pm.measure.model_dump(by_alias=True, exclude_none=True)
+            measures.append({"type": d.pop("type"), **{k: v for k, v in d.items() if v != []}})
+        out["measures"] = measures
         return out
 
     def to_yaml(self) -> str:
         """The composed scenario as YAML, each measure preceded by a comment naming its file."""
         head = {k: v for k, v in self.to_dict().items() if k != "measures"}
-        text = [f"# composed from: {', '.join(self.files)}", yaml.safe_dump(head, sort_keys=False).rstrip()]
+        head["composed_from"] = list(self.files)
+        text = [
+            "# composed scenario: measures in the order applied; later ones override earlier ones",
+            yaml.safe_dump(head, sort_keys=False, width=100).rstrip(),
+        ]
         text.append("measures:")
         for pm, d in zip(self.measures, self.to_dict()["measures"], strict=True):
             text.append(f"  # from {pm.scenario} ({pm.where()})")
@@ -180,10 +185,9 @@ def _descend(data: Any, loc: Sequence[str | int]) -> tuple[Path_, Any, list[str 
     skipped: list[str | int] = []
     while rest:
         el = rest.pop(0)
-        if isinstance(cur, dict) and el in cur:
-            cur = cur[el]
-            path.append(el)
-        elif isinstance(cur, list) and isinstance(el, int) and 0 <= el < len(cur):
+        in_dict = isinstance(cur, dict) and el in cur
+        in_list = isinstance(cur, list) and isinstance(el, int) and 0 <= el < len(cur)
+        if in_dict or in_list:
             cur = cur[el]
             path.append(el)
         else:
@@ -306,7 +310,10 @@ def _check_file_measures(sf: ScenarioFile, doc: LocatedYaml) -> None:
                     field=_dotted(("measures", i, "target")),
                     fix="a measure acts between different regions; for domestic policy use productivity",
                 )
-    # overlapping measures within one file: ambiguous, so an error
+    # overlapping measures within one file: ambiguous, so an error (a printed-back composed
+    # scenario states its order explicitly)
+    if sf.composed_from is not None:
+        return
     cells = [_cells(m) for m in sf.measures]
     for j in range(len(sf.measures)):
         for i in range(j):

@@ -1,0 +1,299 @@
+"""Translate a composed scenario into one labelled policy state per year.
+
+For each year the state is three arrays relative to the World's baseline:
+
+``tariff[origin, region, product]``
+    the ad-valorem tariff in force (fraction), starting from the World's tariffs.
+``trade_cost[origin, region, product]``
+    iceberg trade-cost factor relative to the baseline (1 = unchanged, ``inf`` = no trade).
+``productivity[region, sector]``
+    productivity factor relative to the baseline (1 = unchanged).
+
+Measures are applied in the scenario's order (includes first); each measure in force in
+the year writes the cells it covers, so **later measures override earlier ones**, except
+``tariff`` with ``action: add``, which adds to the tariff in force. Per measure type:
+
+* ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (set) or += t (add).
+* ``export_control``: trade_cost[imposer -> target] = inf (ban), 1 + t_e (licence with
+  tariff-equivalent t_e: a resource cost that raises no revenue) or 1 (lift).
+* ``import_ban``: trade_cost[target -> imposer] = inf (ban) or 1 (lift).
+* ``trade_cost``: trade_cost[flow] = 1 + change (or the factor).
+* ``productivity``: productivity[region, sectors] = 1 + change, where with ``funding``
+
+      change(y) = rate_of_return × spent_by(y) / VA[region, sectors]  (baseline, world units)
+
+  (the change is spread over the sectors in proportion to nothing: every targeted sector
+  gets the same proportional gain, the money divided by their total value added).
+
+Everything is computed and checked for all years before anything is returned, so an
+invalid measure (e.g. an ``add`` that takes a tariff below -100 %) fails the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from tradewar.errors import ScenarioError
+from tradewar.policy.models import (
+    ExportControlMeasure,
+    ImportBanMeasure,
+    ProductivityMeasure,
+    TariffMeasure,
+    TariffScheduleMeasure,
+    TradeCostMeasure,
+)
+from tradewar.policy.scenario import PlacedMeasure, Scenario, check_against_world
+from tradewar.world.world import World
+
+#: Units in which a World's values may be given, in USD million (for ``funding``).
+UNIT_TO_USD_MILLION = {"USD million": 1.0, "USD billion": 1000.0, "USD thousand": 1e-3, "USD": 1e-6}
+
+
+@dataclass(frozen=True)
+class YearPolicy:
+    """The policy state in one year; see the module docstring.
+
+    Attributes
+    ----------
+    year: the calendar year.
+    tariff, trade_cost, productivity: the three arrays.
+    active: labels of the measures in force this year.
+    """
+
+    year: int
+    tariff: xr.DataArray
+    trade_cost: xr.DataArray
+    productivity: xr.DataArray
+    active: tuple[str, ...] = field(default_factory=tuple)
+
+    def changed_cells(self, world: World) -> dict[str, int]:
+        """Number of cells that differ from the baseline, per array."""
+        return {
+            "tariff": int((~np.isclose(self.tariff.values, world.tariff.values, rtol=0, atol=1e-15)).sum()),
+            "trade_cost": int((self.trade_cost.values != 1.0).sum()),
+            "productivity": int((self.productivity.values != 1.0).sum()),
+        }
+
+    def is_baseline(self, world: World) -> bool:
+        """True if nothing differs from the baseline."""
+        return not any(self.changed_cells(world).values())
+
+
+def _select(value: str | list[str], known: Sequence[str], exclude: Iterable[str] = ()) -> list[str]:
+    vals = [value] if isinstance(value, str) else list(value)
+    out = list(known) if "all" in vals else vals
+    ex = set(exclude)
+    return [v for v in out if v not in ex]
+
+
+def _targets(m: Any, world: World) -> tuple[list[str], list[str]]:
+    imposers = _select(m.imposer, world.regions)
+    targets = [t for t in _select(m.target, world.regions) if t not in imposers]
+    return imposers, targets
+
+
+def _funding_change(pm: PlacedMeasure, world: World, year: int) -> float:
+    m = pm.measure
+    assert isinstance(m, ProductivityMeasure) and m.funding is not None
+    unit = world.meta.unit
+    if unit not in UNIT_TO_USD_MILLION:
+        raise ScenarioError(
+            f"cannot convert funding to the world's unit {unit!r}",
+            file=pm.where("funding"),
+            field="funding",
+            fix=f"use a world in one of {', '.join(UNIT_TO_USD_MILLION)}, or give `magnitude` instead",
+        )
+    regions = _select(m.region, world.regions)
+    sectors = _select(m.sectors, world.sectors, m.exclude_sectors)
+    va = float(world.value_added.sel(region=regions, sector=sectors).sum())
+    if va <= 0:
+        raise ScenarioError(
+            f"the targeted sectors have no value added in {regions} (cannot turn money into productivity)",
+            file=pm.where("sectors"),
+            field="sectors",
+            fix="target sectors with positive value added, or give `magnitude` instead",
+        )
+    spent = m.funding.usd_million() / UNIT_TO_USD_MILLION[unit] * m.funding.cumulative_share(year)
+    return m.funding.rate_of_return * spent / va
+
+
+def funding_to_productivity(pm: PlacedMeasure, world: World, years: Iterable[int]) -> dict[int, float]:
+    """Productivity change (fraction) a ``funding`` measure implies in each year."""
+    return {y: _funding_change(pm, world, y) for y in years}
+
+
+def translate(
+    scenario: Scenario,
+    world: World,
+    years: Sequence[int],
+    *,
+    schedules: dict[int, Any] | None = None,
+) -> dict[int, YearPolicy]:
+    """Policy state of every year in ``years``; see the module docstring.
+
+    Parameters
+    ----------
+    scenario: a composed scenario (see :func:`tradewar.policy.load_scenario`).
+    world: the World it runs on (codes are checked against it).
+    years: the calendar years to produce.
+    schedules: pre-computed sector tariffs of ``tariff_schedule`` measures by measure
+        position (``pandas.Series`` indexed by sector); computed here if not given.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown codes, measures that cannot be applied, or tariffs pushed to -100 % or less.
+    """
+    from tradewar.policy.schedule import schedule_for_measure
+
+    check_against_world(scenario, world.regions, world.sectors)
+    sched = dict(schedules or {})
+    for k, pm in enumerate(scenario.measures):
+        m = pm.measure
+        in_force = any(m.years.contains(y) for y in years)
+        if isinstance(m, TariffScheduleMeasure) and k not in sched and in_force:
+            sched[k] = schedule_for_measure(pm, world)
+    out: dict[int, YearPolicy] = {}
+    for year in years:
+        tariff = world.tariff.values.copy()
+        tc = np.ones_like(tariff)
+        prod = np.ones(world.shape)
+        r_ix = {r: i for i, r in enumerate(world.regions)}
+        s_ix = {s: i for i, s in enumerate(world.sectors)}
+        active: list[str] = []
+        for k, pm in enumerate(scenario.measures):
+            m = pm.measure
+            if not m.years.contains(year):
+                continue
+            active.append(pm.label)
+            if isinstance(m, ProductivityMeasure):
+                regs = [r_ix[r] for r in _select(m.region, world.regions)]
+                secs = [s_ix[s] for s in _select(m.sectors, world.sectors, m.exclude_sectors)]
+                if m.funding is not None:
+                    change = _funding_change(pm, world, year)
+                else:
+                    assert m.magnitude is not None
+                    change = m.magnitude.rate_at(year, m.years)
+                prod[np.ix_(regs, secs)] = 1.0 + change
+                continue
+            imposers, targets = _targets(m, world)
+            imp = [r_ix[r] for r in imposers]
+            tgt = [r_ix[r] for r in targets]
+            if isinstance(m, TariffScheduleMeasure):
+                by_sector = sched[k]
+                secs_named = [s for s in world.sectors if s in by_sector.index]
+                for s in secs_named:
+                    cell = np.ix_(tgt, imp, [s_ix[s]])
+                    value = float(by_sector[s])
+                    tariff[cell] = value if m.action == "set" else tariff[cell] + value
+                _check_tariffs(tariff, pm, year, world)
+                continue
+            secs = [s_ix[s] for s in _select(m.sectors, world.sectors, m.exclude_sectors)]
+            if isinstance(m, TariffMeasure):
+                cell = np.ix_(tgt, imp, secs)
+                rate = m.magnitude.rate_at(year, m.years)
+                tariff[cell] = rate if m.action == "set" else tariff[cell] + rate
+                _check_tariffs(tariff, pm, year, world)
+            elif isinstance(m, ExportControlMeasure):
+                if m.mode == "ban":
+                    factor = np.inf
+                elif m.mode == "licence":
+                    assert m.magnitude is not None
+                    factor = 1.0 + m.magnitude.rate_at(year, m.years)
+                else:
+                    factor = 1.0
+                tc[np.ix_(imp, tgt, secs)] = factor
+            elif isinstance(m, ImportBanMeasure):
+                tc[np.ix_(tgt, imp, secs)] = np.inf if m.mode == "ban" else 1.0
+            elif isinstance(m, TradeCostMeasure):
+                factor = 1.0 + m.magnitude.rate_at(year, m.years)
+                if m.flow in ("imports", "both"):
+                    tc[np.ix_(tgt, imp, secs)] = factor
+                if m.flow in ("exports", "both"):
+                    tc[np.ix_(imp, tgt, secs)] = factor
+            else:  # quota is rejected at load time; anything else is a programming error
+                raise ScenarioError(
+                    f"measure type {getattr(m, 'type', '?')!r} cannot be applied",
+                    file=pm.where("type"),
+                    field="type",
+                )
+        # the diagonal (domestic sales) never carries tariffs or trade-cost changes
+        R = len(world.regions)
+        tariff[np.arange(R), np.arange(R), :] = world.tariff.values[np.arange(R), np.arange(R), :]
+        tc[np.arange(R), np.arange(R), :] = 1.0
+        out[year] = YearPolicy(
+            year=year,
+            tariff=xr.DataArray(tariff, dims=world.tariff.dims, coords=world.tariff.coords),
+            trade_cost=xr.DataArray(tc, dims=world.tariff.dims, coords=world.tariff.coords),
+            productivity=xr.DataArray(
+                prod,
+                dims=("region", "sector"),
+                coords={"region": world.regions, "sector": world.sectors},
+            ),
+            active=tuple(active),
+        )
+    return out
+
+
+def _check_tariffs(tariff: np.ndarray, pm: PlacedMeasure, year: int, world: World) -> None:
+    bad = tariff <= -1.0
+    if bad.any():
+        o, r, p = (int(x) for x in np.argwhere(bad)[0])
+        raise ScenarioError(
+            f"in {year} this measure takes the tariff of {world.regions[r]} on {world.sectors[p]} "
+            f"from {world.regions[o]} to {100 * tariff[o, r, p]:.4g} % (-100 % or less)",
+            file=pm.where("magnitude"),
+            field=f"measures[{pm.index}].magnitude",
+            fix="use a smaller cut, or `action: set` to fix the tariff's level",
+        )
+
+
+def policy_to_shock(policy: YearPolicy, world: World) -> Any:
+    """The GE engine's ``Shock`` for one year's policy state (see :mod:`tradewar.model`).
+
+    Cells are grouped by value so that the builder is called once per distinct value and
+    (origin, region) pair, not once per cell.
+    """
+    from tradewar.model import Shock
+
+    shock = Shock.none(world)
+    regions, sectors = world.regions, world.sectors
+    t_new, t_old = policy.tariff.values, world.tariff.values
+    tc = policy.trade_cost.values
+    for o, origin in enumerate(regions):
+        for r, region in enumerate(regions):
+            if o == r:
+                continue
+            changed = np.flatnonzero(t_new[o, r] != t_old[o, r])
+            for value in np.unique(t_new[o, r, changed]):
+                prods = [sectors[p] for p in changed if t_new[o, r, p] == value]
+                shock = shock.set_tariff(float(value), origin=origin, region=region, product=prods)
+            moved = np.flatnonzero(tc[o, r] != 1.0)
+            for value in np.unique(tc[o, r, moved]):
+                prods = [sectors[p] for p in moved if tc[o, r, p] == value]
+                shock = shock.scale_trade_cost(float(value), origin=origin, region=region, product=prods)
+    pr = policy.productivity.values
+    for r, region in enumerate(regions):
+        moved = np.flatnonzero(pr[r] != 1.0)
+        for value in np.unique(pr[r, moved]):
+            secs = [sectors[s] for s in moved if pr[r, s] == value]
+            shock = shock.scale_productivity(float(value), region=region, sector=secs)
+    return shock
+
+
+def resolve_data_path(text: str, relative_to: Path) -> Path:
+    """Expand ``${TRADEWAR_SHARED_DATA}``/``~`` and resolve relative to a scenario's folder."""
+    import os
+
+    expanded = text
+    if "${TRADEWAR_SHARED_DATA}" in expanded:
+        shared = os.environ.get("TRADEWAR_SHARED_DATA", str(Path("../shared/data")))
+        expanded = expanded.replace("${TRADEWAR_SHARED_DATA}", shared)
+    p = Path(os.path.expandvars(expanded)).expanduser()
+    return p if p.is_absolute() else (relative_to / p)

@@ -1,0 +1,142 @@
+"""HS tariff schedules: the shipped concordance, the reader, weighting, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tradewar.errors import ConcordanceError, ScenarioError
+from tradewar.policy import load_concordance, load_scenario, read_schedule, sector_tariffs, translate
+from tradewar.policy.schedule import HS2_CHAPTERS, Concordance, concord
+
+
+def test_shipped_concordance_covers_every_hs2_chapter_once() -> None:
+    conc = load_concordance("hs-default")
+    hs = conc.table["hs"]
+    assert not hs.duplicated().any()
+    chapters = set(hs[hs.str.len() == 2])
+    assert chapters == set(HS2_CHAPTERS)
+    # every HS6 code in any chapter maps to exactly one sector
+    for ch in HS2_CHAPTERS:
+        assert conc.sector_of(ch + "0000") is not None
+
+
+@pytest.mark.parametrize(
+    ("hs6", "sector"),
+    [
+        ("848620", "CEQ"),  # semiconductor manufacturing machines
+        ("854231", "SEM"),  # processors and controllers
+        ("854140", "SEM"),  # LEDs (HS 8541)
+        ("280530", "CRM"),  # rare-earth metals
+        ("284690", "CRM"),  # rare-earth compounds
+        ("811292", "CRM"),  # gallium, germanium ... unwrought
+        ("850511", "CRM"),  # permanent magnets
+        ("850760", "VEH"),  # lithium-ion batteries
+        ("870380", "VEH"),  # electric cars
+        ("847130", "ICT"),  # laptops
+        ("851712", "ICT"),  # phones
+        ("100199", "AGR"),
+        ("270900", "ENE"),
+    ],
+)
+def test_chokepoint_codes_go_to_their_sectors(hs6: str, sector: str) -> None:
+    assert load_concordance().sector_of(hs6) == sector
+
+
+def test_concordance_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "c.csv"
+    bad.write_text("hs,sector\n01,A\n01,B\n")
+    with pytest.raises(ConcordanceError, match="more than once"):
+        load_concordance(str(bad))
+    bad.write_text("hs,sector\n1,A\n")
+    with pytest.raises(ConcordanceError, match="not 2, 4 or 6 digits"):
+        load_concordance(str(bad))
+    conc = Concordance("tiny", pd.DataFrame({"hs": ["01"], "sector": ["A"], "description": [""]}))
+    with pytest.raises(ConcordanceError, match="matches no row"):
+        concord(["020110"], conc)
+
+
+def test_weighted_and_simple_means(tmp_path: Path) -> None:
+    conc = Concordance(
+        "tiny",
+        pd.DataFrame({"hs": ["01", "02", "0201"], "sector": ["A", "B", "A"], "description": ["", "", ""]}),
+    )
+    sched = pd.Series([0.1, 0.3, 0.2, 0.5], index=["010101", "020101", "020201", "020301"])
+    # 0201 goes to A by the longer prefix
+    simple = sector_tariffs(sched, conc)
+    assert simple["A"] == pytest.approx((0.1 + 0.3) / 2)
+    assert simple["B"] == pytest.approx((0.2 + 0.5) / 2)
+    w = pd.Series([1.0, 3.0, 0.0, 2.0], index=sched.index)
+    weighted = sector_tariffs(sched, conc, w)
+    assert weighted["A"] == pytest.approx((0.1 + 0.9) / 4)
+    assert weighted["B"] == pytest.approx(0.5)
+
+
+def test_reader_errors(tmp_path: Path) -> None:
+    p = tmp_path / "s.csv"
+    p.write_text("hs6,rate\n010101,5\n")
+    with pytest.raises(ScenarioError, match="columns"):
+        read_schedule(p)
+    p.write_text("hs6,tariff\n010101,5\n010101,6\n")
+    with pytest.raises(ScenarioError, match="appears twice"):
+        read_schedule(p)
+    p.write_text("hs6,tariff\n010101,abc\n")
+    with pytest.raises(ScenarioError, match="not numbers"):
+        read_schedule(p)
+    p.write_text("hs6,tariff\n10101,5\n")  # leading zero lost by a spreadsheet: restored
+    assert read_schedule(p).index.tolist() == ["010101"]
+
+
+def test_us_section_301_schedule_as_of_dates(shared_data: Path) -> None:
+    path = shared_data / "us_china_tradewar_tariffs" / "us_tariffs_2020.csv"
+    with pytest.raises(ScenarioError, match="38 tariffs are missing"):  # 38 HS 44 lines on 2018-01-01
+        read_schedule(path, date_column="time_of_tariff", as_of="2018-01-01")
+    before = read_schedule(path, date_column="time_of_tariff", as_of="2018-01-01", missing="skip")
+    after = read_schedule(path, date_column="time_of_tariff", as_of="2020-02-14", missing="skip")
+    assert after.index.is_unique and len(after) == 5114  # SOURCE.md: 5,114 HS6 codes
+    assert len(before) == 5114 - 38
+    assert after["848620"] == pytest.approx(0.25)  # chip-making machines, List 2 (2018-08-23)
+    assert after["854231"] == pytest.approx(0.25)
+    assert before["848620"] == pytest.approx(0.0)
+    # simple means of the lines (no HS6 trade weights in the data): MFN ~4.6 %, after ~24.8 %
+    assert before.mean() == pytest.approx(0.04596, abs=1e-4)
+    assert after.mean() == pytest.approx(0.24839, abs=1e-4)
+    by_sector = sector_tariffs(after, load_concordance())
+    assert by_sector["CEQ"] == pytest.approx(0.25, abs=0.03)
+    assert ((by_sector >= 0) & (by_sector < 1)).all()
+
+
+def test_schedule_measure_in_a_scenario(tmp_path: Path, small_world) -> None:
+    (tmp_path / "sched.csv").write_text("hs6,tariff\n010101,10\n020101,30\n")
+    (tmp_path / "conc.csv").write_text("hs,sector,description\n01,S000,x\n02,S001,y\n")
+    (tmp_path / "w.csv").write_text("hs6,value\n010101,1\n020101,1\n")
+    text = """\
+title: Schedule test
+description: HS schedule on a synthetic world
+measures:
+  - type: tariff_schedule
+    imposer: R000
+    target: R001
+    file: sched.csv
+    unit: percent
+    weights: w.csv
+    concordance: conc.csv
+    years: 2026
+    source: {document: "A schedule", date: 2020-02-14}
+"""
+    (tmp_path / "s.yaml").write_text(text)
+    sc = load_scenario(str(tmp_path / "s.yaml"))
+    pol = translate(sc, small_world, [2026])[2026]
+    t = pol.tariff.sel(origin="R001", region="R000")
+    assert float(t.sel(product="S000")) == pytest.approx(0.10)
+    assert float(t.sel(product="S001")) == pytest.approx(0.30)
+    np.testing.assert_allclose(
+        float(t.sel(product="S002")),
+        float(small_world.tariff.sel(origin="R001", region="R000", product="S002")),
+    )
+    (tmp_path / "conc.csv").write_text("hs,sector,description\n01,S000,x\n02,XYZ,y\n")
+    with pytest.raises(ScenarioError, match="does not have"):
+        translate(sc, small_world, [2026])
