@@ -1,0 +1,244 @@
+"""Results of a counterfactual: labelled tables, the solver record, the new World.
+
+Welfare comes in two forms (see ``docs/welfare.md``):
+
+``welfare_pct``
+    the exact change in real income, ``100 (Î_n / Π_j P̂_nj^α_nj - 1)``, with
+    ``I = wL + R + D``;
+``terms_of_trade_pct``, ``volume_of_trade_pct``, ``tot_plus_vot_pct``
+    Caliendo and Parro's (2015) eq. 16 decomposition evaluated with discrete changes as
+    in the authors' code; their sum is the "welfare" of the paper's Table 2. It is a
+    first-order formula: with large tariff changes it differs from ``welfare_pct``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from tradewar.model import equations as eq
+from tradewar.model.baseline import Baseline, FloatArray
+
+if TYPE_CHECKING:
+    from tradewar.model.shock import Shock
+    from tradewar.world.world import World
+
+
+@dataclass(frozen=True)
+class SolverRecord:
+    """How the equilibrium was found.
+
+    Attributes
+    ----------
+    converged: fixed point and post-solution checks below tolerance.
+    iterations: passes of the fixed-point map.
+    residual: max-norm fixed-point residual at the solution.
+    seconds: wall time of :func:`~tradewar.model.solve` (setup included).
+    method: the iteration used.
+    checks: residuals of goods market, labour market, trade balance and budgets,
+        relative to world GDP.
+    """
+
+    converged: bool
+    iterations: int
+    residual: float
+    seconds: float
+    method: str
+    checks: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """A solved counterfactual (all arrays in CP order; labelled views as properties).
+
+    Hats are relative to ``baseline``; the numeraire is world GDP (Σ_n ŵ_n wL_n = Σ_n wL_n).
+    Levels (``X``, ``Y``, ``R``, ``D``, ``income``) are in the baseline's units.
+    """
+
+    baseline: Baseline
+    shock: Shock
+    closure: str
+    w_hat: FloatArray
+    log_P: FloatArray
+    log_c: FloatArray
+    pi: FloatArray
+    tau: FloatArray
+    X: FloatArray
+    Y: FloatArray
+    R: FloatArray
+    D: FloatArray
+    income: FloatArray
+    solver: SolverRecord
+
+    # ------------------------------------------------------------------ arrays
+    @property
+    def P_hat(self) -> FloatArray:
+        """Sector price indices P̂[n, j]."""
+        return np.exp(self.log_P)
+
+    @property
+    def c_hat(self) -> FloatArray:
+        """Input-bundle cost ĉ[n, j] (before productivity)."""
+        return np.exp(self.log_c + np.log(self._A_hat))
+
+    @property
+    def _A_hat(self) -> FloatArray:
+        return np.asarray(self.shock.productivity.transpose("region", "sector").values)
+
+    @property
+    def price_index_hat(self) -> FloatArray:
+        """Consumer price index Π_j P̂[n, j]^α[n, j]."""
+        return np.exp((self.baseline.alpha * self.log_P).sum(axis=1))
+
+    @property
+    def income_hat(self) -> FloatArray:
+        """Î = I'/I, I = wL + R + D."""
+        return self.income / self.baseline.income
+
+    @property
+    def trade(self) -> FloatArray:
+        """Counterfactual flows net of tariffs [n, i, j] (importer, exporter, sector)."""
+        return eq.trade_flows(self.pi, self.tau, self.X)
+
+    @property
+    def welfare_hat(self) -> FloatArray:
+        """Exact real-income change Î / P̂ (ratio)."""
+        return eq.real_income_change(self.income_hat, self.log_P, self.baseline.alpha)
+
+    def decomposition(self) -> tuple[FloatArray, FloatArray]:
+        """(ToT, VoT) of CP eq. 16 as fractions; see :func:`~.equations.tot_vot_decomposition`."""
+        b = self.baseline
+        return eq.tot_vot_decomposition(b.trade, self.trade, b.tau, self.c_hat, b.income)
+
+    # ------------------------------------------------------------------ tables
+    @property
+    def regions(self) -> pd.DataFrame:
+        """One row per region: welfare, its decomposition, wages, prices, income, revenue."""
+        tot, vot = self.decomposition()
+        P = self.price_index_hat
+        return pd.DataFrame(
+            {
+                "welfare_pct": 100.0 * (self.welfare_hat - 1.0),
+                "terms_of_trade_pct": 100.0 * tot,
+                "volume_of_trade_pct": 100.0 * vot,
+                "tot_plus_vot_pct": 100.0 * (tot + vot),
+                "real_wage_pct": 100.0 * (self.w_hat / P - 1.0),
+                "wage_hat": self.w_hat,
+                "price_index_hat": P,
+                "income_hat": self.income_hat,
+                "tariff_revenue": self.R,
+                "tariff_revenue_baseline": self.baseline.tariff_revenue,
+                "deficit": self.D,
+            },
+            index=pd.Index(list(self.baseline.regions), name="region"),
+        )
+
+    @property
+    def sectors(self) -> pd.DataFrame:
+        """One row per (region, sector): gross output before/after, producer price change."""
+        b = self.baseline
+        y0 = b.output
+        price = self.c_hat / self._A_hat
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nominal = np.where(y0 > 0, self.Y / np.where(y0 > 0, y0, 1.0), np.nan)
+        idx = pd.MultiIndex.from_product([list(b.regions), list(b.sectors)], names=["region", "sector"])
+        return pd.DataFrame(
+            {
+                "output_before": y0.reshape(-1),
+                "output_after": self.Y.reshape(-1),
+                "output_value_change_pct": (100.0 * (nominal - 1.0)).reshape(-1),
+                "output_change_pct": (100.0 * (nominal / price - 1.0)).reshape(-1),
+                "price_hat": price.reshape(-1),
+                "price_index_hat": self.P_hat.reshape(-1),
+            },
+            index=idx,
+        )
+
+    @property
+    def flows(self) -> xr.Dataset:
+        """Bilateral sectoral trade net of tariffs, dims (origin, region, product)."""
+        b = self.baseline
+        coords = {"origin": list(b.regions), "region": list(b.regions), "product": list(b.sectors)}
+        dims = ("origin", "region", "product")
+        return xr.Dataset(
+            {
+                "baseline": (dims, b.trade.transpose(1, 0, 2)),
+                "counterfactual": (dims, self.trade.transpose(1, 0, 2)),
+                "tariff": (dims, (self.tau - 1.0).transpose(1, 0, 2)),
+            },
+            coords=coords,
+            attrs={"unit": b.unit, "note": "values at basic prices (net of tariffs)"},
+        )
+
+    # ------------------------------------------------------------------ new baselines
+    def as_baseline(self) -> Baseline:
+        """The counterfactual as a new Baseline (levels in the same units), for chaining.
+
+        ``solve(eq.as_baseline(), shock2)`` equals the change from this equilibrium, which
+        is how "counterfactual relative to a re-solved baseline" comparisons are made.
+        """
+        b = self.baseline
+        return Baseline.from_arrays(
+            regions=b.regions,
+            sectors=b.sectors,
+            X=self.X,
+            pi=self.pi,
+            tau=self.tau,
+            gamma_va=b.gamma_va,
+            gamma_io=b.gamma_io,
+            alpha=b.alpha,
+            wL=self.w_hat * b.wL,
+            D=self.D,
+            theta=b.theta,
+            unit=b.unit,
+        )
+
+    def counterfactual_world(self) -> World:
+        """A new balanced World with the counterfactual flows, in the baseline's units.
+
+        ``Z'[i, k, n, j] = π'_nik / (1 + t'_nik) γ_nkj Y'_nj``, ``F'[i, k, n] = π'_nik / (1 + t'_nik)
+        α_nk I'_n``, ``VA'[n, j] = γ_nj Y'_nj``, tariffs t'. Requires a baseline built from
+        a World (for the metadata) and the exact closure.
+        """
+        from dataclasses import replace
+
+        from tradewar.world.world import World
+
+        b = self.baseline
+        if b.world is None:
+            from tradewar.errors import ModelError
+
+            raise ModelError("counterfactual_world needs a baseline built with Baseline.from_world")
+        base_w = b.world
+        share = self.pi / self.tau  # [n, i, k]
+        Z = np.einsum("nik,nkj,nj->iknj", share, b.gamma_io, self.Y)
+        F = np.einsum("nik,nk,n->ikn", share, b.alpha, self.income)
+        VA = b.gamma_va * self.Y
+        meta = replace(
+            base_w.meta,
+            name=f"{base_w.meta.name}-counterfactual",
+            notes=(*base_w.meta.notes, f"counterfactual of {self.shock!r} ({self.closure} closure)"),
+        )
+        return World.from_arrays(
+            regions=list(b.regions),
+            sectors=list(b.sectors),
+            intermediate=Z,
+            final_demand=F,
+            value_added=VA,
+            tariff=(self.tau - 1.0).transpose(1, 0, 2),
+            theta=b.theta,
+            meta=meta,
+            rtol=1e-6,
+        )
+
+    def __repr__(self) -> str:
+        s = self.solver
+        N, J = self.baseline.shape
+        return (
+            f"<Equilibrium {N}x{J}: converged={s.converged}, {s.iterations} iterations, "
+            f"residual {s.residual:.1e}, {s.seconds:.3f} s>"
+        )

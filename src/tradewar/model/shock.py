@@ -1,0 +1,230 @@
+"""Shocks: changes in trade policy and technology, as labelled, immutable objects.
+
+A :class:`Shock` holds the *counterfactual levels* of the policy instruments and the
+*changes* in the others, all labelled like the World:
+
+``tariff[origin, region, product]``
+    counterfactual ad-valorem tariff t' (fraction) levied by ``region``.
+``trade_cost[origin, region, product]``
+    iceberg change d̂ >= 0 (``np.inf`` = prohibitive: the flow becomes exactly zero).
+``productivity[region, sector]``
+    Â: effective unit cost is ĉ / Â.
+``deficits``
+    ``"zero"`` (Caliendo-Parro main case: D' = 0), ``"fixed"`` (D'/Σ_n w'L = D/Σ_n wL,
+    footnote 47), ``"data"`` (D' = D in baseline units; with tradewar's numeraire, world
+    GDP fixed, it equals ``"fixed"``).
+
+Every builder returns a new Shock; nothing is ever modified in place, and invalid input
+raises before anything is built. Selectors take a code, a list of codes or ``None``
+(= all); unknown codes raise :class:`~tradewar.errors.UnknownCodeError`. Tariffs and
+trade costs apply to international pairs only (origin != region). A scenario language
+can build on these four methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import xarray as xr
+
+from tradewar.errors import ScenarioError, UnknownCodeError
+
+if TYPE_CHECKING:
+    from tradewar.model.baseline import Baseline
+    from tradewar.world.world import World
+
+Selector = str | Sequence[str] | None
+DeficitMode = Literal["zero", "fixed", "data"]
+DEFICIT_MODES: tuple[str, ...] = ("zero", "fixed", "data")
+
+
+def _labels(source: World | Baseline) -> tuple[list[str], list[str], xr.DataArray]:
+    regions = [str(r) for r in source.regions]
+    sectors = [str(s) for s in source.sectors]
+    return regions, sectors, source.tariff
+
+
+def _select(labels: list[str], sel: Selector, kind: str) -> np.ndarray:
+    """Boolean mask over ``labels`` for a selector (code, list of codes, or None = all)."""
+    if sel is None:
+        return np.ones(len(labels), dtype=bool)
+    codes = [sel] if isinstance(sel, str) else [str(s) for s in sel]
+    for c in codes:
+        if c not in labels:
+            raise UnknownCodeError(kind, c, labels)
+    return np.isin(np.asarray(labels), codes)
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A counterfactual: new tariffs, iceberg-cost and productivity changes, deficit rule.
+
+    Build with :meth:`none` and the ``set_*`` / ``add_*`` / ``scale_*`` / ``with_*``
+    methods (each returns a new Shock).
+    """
+
+    tariff: xr.DataArray
+    trade_cost: xr.DataArray
+    productivity: xr.DataArray
+    deficits: DeficitMode = "zero"
+    description: tuple[str, ...] = ()
+
+    @classmethod
+    def none(cls, source: World | Baseline) -> Shock:
+        """No change: baseline tariffs, d̂ = 1, Â = 1, deficits as in the data."""
+        regions, sectors, tariff = _labels(source)
+        R, S = len(regions), len(sectors)
+        tc = xr.DataArray(
+            np.ones((R, R, S)),
+            dims=("origin", "region", "product"),
+            coords={"origin": regions, "region": regions, "product": sectors},
+        )
+        prod = xr.DataArray(
+            np.ones((R, S)), dims=("region", "sector"), coords={"region": regions, "sector": sectors}
+        )
+        t = xr.DataArray(np.array(tariff.values, dtype=float), dims=tariff.dims, coords=tc.coords)
+        return cls._frozen(tariff=t, trade_cost=tc, productivity=prod, deficits="data")
+
+    @classmethod
+    def _frozen(cls, **kw: object) -> Shock:
+        s = cls(**kw)  # type: ignore[arg-type]
+        for a in (s.tariff, s.trade_cost, s.productivity):
+            a.values.flags.writeable = False
+        return s
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def regions(self) -> list[str]:
+        """Region codes."""
+        return [str(r) for r in self.tariff["region"].values]
+
+    @property
+    def sectors(self) -> list[str]:
+        """Sector codes."""
+        return [str(s) for s in self.tariff["product"].values]
+
+    def _pair_mask(self, origin: Selector, region: Selector, product: Selector) -> np.ndarray:
+        regs, secs = self.regions, self.sectors
+        o = _select(regs, origin, "origin")
+        r = _select(regs, region, "region")
+        p = _select(secs, product, "product")
+        mask = o[:, None, None] & r[None, :, None] & p[None, None, :]
+        return mask & ~np.eye(len(regs), dtype=bool)[:, :, None]
+
+    def _values(self, value: float | xr.DataArray, like: xr.DataArray, what: str) -> np.ndarray:
+        if isinstance(value, xr.DataArray):
+            missing = [d for d in value.dims if d not in like.dims]
+            if missing:
+                raise ScenarioError(
+                    f"{what} has dims {value.dims}; {missing} are not among {like.dims}",
+                    field=what,
+                    expected=f"a number or an array over a subset of {like.dims}",
+                )
+            v = value.broadcast_like(like).transpose(*like.dims).reindex_like(like)
+            if v.isnull().any():
+                raise ScenarioError(f"{what} does not cover every selected cell", field=what)
+            return np.asarray(v.values, dtype=float)
+        v = float(value)
+        return np.full(like.shape, v)
+
+    def _with(self, note: str, **kw: object) -> Shock:
+        new = replace(self, description=(*self.description, note), **kw)  # type: ignore[arg-type]
+        for a in (new.tariff, new.trade_cost, new.productivity):
+            a.values.flags.writeable = False
+        return new
+
+    # ------------------------------------------------------------------ builders
+    def set_tariff(
+        self,
+        value: float | xr.DataArray,
+        *,
+        origin: Selector = None,
+        region: Selector = None,
+        product: Selector = None,
+    ) -> Shock:
+        """Set the tariff ``region`` levies on ``product`` from ``origin`` to ``value`` (fraction)."""
+        mask = self._pair_mask(origin, region, product)
+        v = self._values(value, self.tariff, "tariff")
+        new = np.where(mask, v, self.tariff.values)
+        self._check_tariff(new)
+        return self._with(f"set_tariff({origin}, {region}, {product})", tariff=self.tariff.copy(data=new))
+
+    def add_tariff(
+        self,
+        delta: float | xr.DataArray,
+        *,
+        origin: Selector = None,
+        region: Selector = None,
+        product: Selector = None,
+    ) -> Shock:
+        """Add ``delta`` (fraction, e.g. 0.1 = 10 points) to the selected tariffs."""
+        mask = self._pair_mask(origin, region, product)
+        v = self._values(delta, self.tariff, "tariff")
+        new = np.where(mask, self.tariff.values + v, self.tariff.values)
+        self._check_tariff(new)
+        return self._with(f"add_tariff({origin}, {region}, {product})", tariff=self.tariff.copy(data=new))
+
+    def scale_trade_cost(
+        self,
+        factor: float | xr.DataArray,
+        *,
+        origin: Selector = None,
+        region: Selector = None,
+        product: Selector = None,
+    ) -> Shock:
+        """Multiply iceberg costs by ``factor`` (d̂ > 0; ``np.inf`` bans the flow)."""
+        mask = self._pair_mask(origin, region, product)
+        v = self._values(factor, self.trade_cost, "trade_cost")
+        if np.isnan(v).any() or (v[mask] <= 0).any():
+            raise ScenarioError(
+                "trade-cost factors must be > 0 (np.inf for a ban)",
+                field="trade_cost",
+                expected="d̂ in (0, inf]",
+                fix="use a factor > 0; remove a flow with np.inf",
+            )
+        new = np.where(mask, self.trade_cost.values * v, self.trade_cost.values)
+        return self._with(
+            f"scale_trade_cost({origin}, {region}, {product})", trade_cost=self.trade_cost.copy(data=new)
+        )
+
+    def scale_productivity(
+        self, factor: float | xr.DataArray, *, region: Selector = None, sector: Selector = None
+    ) -> Shock:
+        """Multiply productivity Â of ``sector`` in ``region`` by ``factor`` (> 0, finite)."""
+        r = _select(self.regions, region, "region")
+        s = _select(self.sectors, sector, "sector")
+        mask = r[:, None] & s[None, :]
+        v = self._values(factor, self.productivity, "productivity")
+        if (~np.isfinite(v[mask])).any() or (v[mask] <= 0).any():
+            raise ScenarioError(
+                "productivity factors must be finite and > 0", field="productivity", expected="Â > 0"
+            )
+        new = np.where(mask, self.productivity.values * v, self.productivity.values)
+        return self._with(
+            f"scale_productivity({region}, {sector})", productivity=self.productivity.copy(data=new)
+        )
+
+    def with_deficits(self, mode: DeficitMode) -> Shock:
+        """Deficit rule: ``"zero"``, ``"fixed"`` (share of world income) or ``"data"``."""
+        if mode not in DEFICIT_MODES:
+            raise ScenarioError(
+                f"unknown deficit rule {mode!r}", field="deficits", expected=" | ".join(DEFICIT_MODES)
+            )
+        return self._with(f"deficits={mode}", deficits=mode)
+
+    @staticmethod
+    def _check_tariff(t: np.ndarray) -> None:
+        if (~np.isfinite(t)).any() or (t <= -1).any():
+            raise ScenarioError(
+                "tariffs must be finite fractions > -1",
+                field="tariff",
+                expected="ad-valorem fractions (0.25 = 25 %)",
+                fix="use scale_trade_cost(np.inf, ...) for a ban rather than an infinite tariff",
+            )
+
+    def __repr__(self) -> str:
+        steps = "; ".join(self.description) or "no change"
+        return f"<Shock {steps}; deficits={self.deficits}>"

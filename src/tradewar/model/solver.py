@@ -1,0 +1,266 @@
+"""Solve for the counterfactual equilibrium: one fixed point in (ŵ, P̂, X'), Anderson-accelerated.
+
+Unknowns, stacked in one vector ``u``: log wages ``ln ŵ[n]``, log sector price indices
+``ln P̂[n, j]`` and absorption ``X'[n, j]`` scaled by its baseline value. One pass of the
+map ``G(u)`` evaluates every block once (no inner loops, no dense linear solve):
+
+1. cost block: ``ĉ`` from ``ŵ, P̂`` (:func:`~tradewar.model.equations.log_unit_cost`);
+2. trade block: ``P̂`` and ``π'`` from ``ĉ, κ̂`` (:func:`~.price_index_and_shares`);
+3. demand block: sales ``Y``, tariff revenue, income ``I' = ŵ wL + R' + D'`` and new
+   absorption ``X' = Σ_j γ_nkj Y_nj + α_nk I'_n`` (:func:`~.expenditure`);
+4. trade balance (CP eq. C2, equivalent to the labour market when the Cobb-Douglas
+   shares add up to one): ``ln ŵ ← ln ŵ + λ (Σ_j Y_nj - Σ_ij M_nij + D'_n) / ŵ_n wL_n``,
+   then the numeraire ``Σ_n ŵ_n wL_n = Σ_n wL_n`` (world GDP fixed).
+
+Blocks 1-3 are contractions (input shares and tariff-revenue shares are below one); the
+tâtonnement step λ = 1/(1 + mean θ) keeps block 4 stable. Anderson acceleration (type II,
+memory ``m``) on the whole map turns hundreds of damped steps into a few dozen. Each pass
+costs O(N² J + N J²) operations.
+
+After convergence, goods-market clearing, the labour market (trade balance) and the
+budgets are checked against ``check_tol`` (relative to world GDP); a failure raises
+:class:`~tradewar.errors.ConvergenceError` with the residual and the iteration count.
+
+``closure="fixed_expenditure"`` reproduces the one-shot approximation of the structural
+gravity literature as coded in USITC ``gegravity`` (Larch and Yotov 2016): goods markets
+clear at *baseline* nominal incomes, ``Σ_j γ Y(ŵ, X) = wL`` with ``I' = I``. It is not
+the exact equilibrium; use it only to compare with that software.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+import numpy as np
+
+from tradewar.errors import ConvergenceError, ModelError
+from tradewar.model import equations as eq
+from tradewar.model.baseline import Baseline, FloatArray
+from tradewar.model.results import Equilibrium, SolverRecord
+from tradewar.model.shock import Shock
+
+Closure = Literal["exact", "fixed_expenditure"]
+
+
+def _shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(tau', log κ̂, log Â) in CP order from a labelled Shock."""
+    regions, sectors = list(base.regions), list(base.sectors)
+    if shock.regions != regions or shock.sectors != sectors:
+        raise ModelError(
+            "the shock's regions/sectors do not match the baseline's",
+            field="shock",
+            expected=f"regions {regions[:5]}..., sectors {sectors[:5]}...",
+            fix="build the shock with Shock.none(world) from the same World",
+        )
+    tau_new = 1.0 + shock.tariff.transpose("region", "origin", "product").values
+    d_hat = shock.trade_cost.transpose("region", "origin", "product").values
+    with np.errstate(divide="ignore"):
+        log_kappa = np.log(tau_new / base.tau) + np.log(d_hat)
+    log_A = np.log(shock.productivity.transpose("region", "sector").values)
+    return np.asarray(tau_new, dtype=float), log_kappa, log_A
+
+
+def solve(
+    model: object,
+    shock: Shock | None = None,
+    *,
+    tol: float = 1e-11,
+    max_iter: int = 2000,
+    raise_on_failure: bool = True,
+    closure: Closure = "exact",
+    memory: int = 8,
+    check_tol: float | None = None,
+) -> Equilibrium:
+    """Counterfactual equilibrium of ``model`` (a World or a :class:`Baseline`) under ``shock``.
+
+    Parameters
+    ----------
+    model: World or Baseline (a World is converted with :meth:`Baseline.from_world`).
+    shock: the counterfactual; ``None`` = no change.
+    tol: max-norm of the fixed-point residual (log prices and relative expenditure).
+    max_iter: maximum number of passes of the map.
+    raise_on_failure: raise :class:`ConvergenceError` (default) or return an
+        Equilibrium with ``solver.converged = False``.
+    closure: ``"exact"`` (default) or ``"fixed_expenditure"`` (see module docstring).
+    memory: Anderson memory (0 = plain damped iteration).
+    check_tol: tolerance of the post-solution checks, relative to world GDP
+        (default ``max(1e-8, 100 tol)``).
+
+    Returns
+    -------
+    Equilibrium
+        Labelled results; the baseline is never modified.
+    """
+    t0 = time.perf_counter()
+    base = model if isinstance(model, Baseline) else Baseline.from_world(model)  # type: ignore[arg-type]
+    shock = Shock.none(base) if shock is None else shock
+    if closure not in ("exact", "fixed_expenditure"):
+        raise ModelError(f"unknown closure {closure!r}", field="closure", expected="exact | fixed_expenditure")
+    N, J = base.shape
+    tau_new, log_kappa, log_A = _shock_arrays(base, shock)
+    banned = np.isinf(log_kappa) & (base.pi > 0)
+    if (banned | (base.pi == 0)).all(axis=1).any():
+        n, j = np.argwhere((banned | (base.pi == 0)).all(axis=1))[0]
+        raise ModelError(
+            f"region {base.regions[n]!r} would have no supplier of {base.sectors[j]!r}",
+            field="trade_cost",
+            fix="keep at least one source (the domestic one) open",
+        )
+    inv_tau = 1.0 / tau_new
+    rev_share = 1.0 - inv_tau
+    theta = base.theta
+    gdp0 = float(base.wL.sum())
+    income0 = base.income
+    # relative units for X', floored at 1e-4 of the region's mean absorption so that
+    # rounding in near-empty cells does not dominate the residual
+    X_scale = np.maximum(base.X, 1e-4 * np.maximum(base.X.mean(axis=1, keepdims=True), 1e-300))
+    step = 1.0 / (1.0 + float(theta.mean()))
+    fixed_exp = closure == "fixed_expenditure"
+
+    def deficits(w: FloatArray) -> FloatArray:
+        if shock.deficits == "zero":
+            return np.zeros(N)
+        if shock.deficits == "fixed":
+            return np.asarray(base.D * (w @ base.wL) / gdp0)
+        return np.asarray(base.D)
+
+    nP = N * J
+
+    def G(u: FloatArray) -> tuple[FloatArray, dict[str, FloatArray]]:
+        lw = u[:N]
+        lP = u[N : N + nP].reshape(N, J)
+        X = u[N + nP :].reshape(N, J) * X_scale
+        lc = eq.log_unit_cost(lw, lP, base.gamma_va, base.gamma_io, log_A)
+        lP_new, pi_new = eq.price_index_and_shares(base.pi, log_kappa, lc, lP, theta)
+        Y = eq.sales(pi_new, inv_tau, X)
+        R = eq.tariff_revenue(pi_new, rev_share, X)
+        w = np.exp(lw)
+        D = deficits(w)
+        income = income0 if fixed_exp else w * base.wL + R + D
+        X_new = eq.expenditure(Y, base.gamma_io, base.alpha, income)
+        if fixed_exp:
+            va = eq.value_added_demand(Y, base.gamma_va)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lw_new = lw + step * (np.log(va) - np.log(base.wL))
+        else:
+            # trade balance (CP eq. C2): exports - imports + D' = 0, relative to wages
+            excess = Y.sum(axis=1) - (X.sum(axis=1) - R) + D
+            lw_new = lw + step * excess / (w * base.wL)
+        lw_new = lw_new - np.log((np.exp(lw_new) @ base.wL) / gdp0)
+        out = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / X_scale).reshape(-1)])
+        parts = {"lc": lc, "lP": lP_new, "pi": pi_new, "X": X_new, "Y": Y, "R": R, "D": D, "income": income}
+        return out, parts
+
+    u = np.concatenate([np.zeros(N), np.zeros(nP), (base.X / X_scale).reshape(-1)])
+    g, parts = G(u)
+    f = g - u
+    res = float(np.max(np.abs(f)))
+    it = 1
+    best = res
+    dF: list[FloatArray] = []
+    dG: list[FloatArray] = []
+    f_prev, g_prev = f, g
+    u = g
+    while it < max_iter:
+        g, parts = G(u)
+        f = g - u
+        res = float(np.max(np.abs(f)))
+        it += 1
+        if not np.isfinite(res):
+            break
+        if res < tol:
+            u = g
+            break
+        if memory > 0:
+            if res > 1e3 * best:  # restart Anderson when it wanders off
+                dF.clear()
+                dG.clear()
+            else:
+                dF.append(f - f_prev)
+                dG.append(g - g_prev)
+                if len(dF) > memory:
+                    dF.pop(0)
+                    dG.pop(0)
+            best = min(best, res)
+            f_prev, g_prev = f, g
+            if dF:
+                Fm = np.stack(dF, axis=1)
+                gamma, *_ = np.linalg.lstsq(Fm, f, rcond=1e-12)
+                u = g - np.stack(dG, axis=1) @ gamma
+            else:
+                u = g
+        else:
+            u = g
+    # final evaluation at the accepted point
+    g, parts = G(u)
+    res = float(np.max(np.abs(g - u)))
+    converged = bool(np.isfinite(res) and res < max(tol, 10 * tol))
+    w_hat = np.exp(u[:N])
+    X_new = u[N + nP :].reshape(N, J) * X_scale
+    checks = _checks(base, w_hat, X_new, parts, fixed_exp)
+    seconds = time.perf_counter() - t0
+    ctol = max(1e-8, 100 * tol) if check_tol is None else check_tol
+    worst = max(checks.values()) if checks else 0.0
+    if not np.isfinite(worst):
+        converged = False
+    record = SolverRecord(
+        converged=converged and worst < ctol,
+        iterations=it,
+        residual=res,
+        seconds=seconds,
+        method=f"anderson(m={memory})" if memory else "damped fixed point",
+        checks=checks,
+    )
+    if raise_on_failure and not record.converged:
+        raise ConvergenceError(
+            f"equilibrium not found ({'checks ' + str(checks) if converged else 'fixed point'})",
+            residual=max(res, worst) if np.isfinite(res) else float("inf"),
+            iterations=it,
+            tolerance=tol if not converged else ctol,
+        )
+    return Equilibrium(
+        baseline=base,
+        shock=shock,
+        closure=closure,
+        w_hat=w_hat,
+        log_P=np.asarray(parts["lP"]),
+        log_c=np.asarray(parts["lc"]),
+        pi=np.asarray(parts["pi"]),
+        tau=tau_new,
+        X=X_new,
+        Y=np.asarray(parts["Y"]),
+        R=np.asarray(parts["R"]),
+        D=np.asarray(parts["D"]),
+        income=np.asarray(parts["income"]),
+        solver=record,
+    )
+
+
+def _checks(
+    base: Baseline, w_hat: FloatArray, X: FloatArray, parts: dict[str, FloatArray], fixed_exp: bool
+) -> dict[str, float]:
+    """Residuals of the equilibrium conditions at the solution, relative to world GDP.
+
+    * goods market: ``X' = Σ_j γ_nkj Y'_nj + α_nk I'_n``;
+    * labour market: ``Σ_j γ_nj Y'_nj = ŵ_n wL_n``;
+    * trade balance: imports - exports = D' (at basic prices, domestic sales cancel);
+    * budget: final spending ``Σ_k X'_nk - Σ_j (1 - γ_nj) Y'_nj = I'_n``.
+    """
+    gdp = float(base.wL.sum())
+    Y = parts["Y"]
+    X_implied = eq.expenditure(Y, base.gamma_io, base.alpha, parts["income"])
+    va = eq.value_added_demand(Y, base.gamma_va)
+    target = base.wL if fixed_exp else w_hat * base.wL
+    out = {
+        "goods_market": float(np.max(np.abs(X_implied - X)) / gdp),
+        "labour_market": float(np.max(np.abs(va - target)) / gdp),
+    }
+    if not fixed_exp:
+        spending = X.sum(axis=1)
+        imports = spending - parts["R"]
+        exports = Y.sum(axis=1)
+        out["trade_balance"] = float(np.max(np.abs(imports - exports - parts["D"])) / gdp)
+        final = spending - (base.gamma_io.sum(axis=1) * Y).sum(axis=1)
+        out["budget"] = float(np.max(np.abs(final - parts["income"])) / gdp)
+    return out
