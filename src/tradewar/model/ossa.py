@@ -265,6 +265,7 @@ class OssaModel:
         if lam.shape != (n, s):
             raise ModelError(f"lambda_ must be [region, industry] = {(n, s)}, got {lam.shape}")
         self.trade, self.tariff, self.sigma, self.lambda_ = X, t0, sig, lam
+        self.lam: FloatArray = lam
         if not self.regions:
             self.regions = tuple(f"R{k + 1}" for k in range(n))
         if not self.industries:
@@ -343,6 +344,11 @@ class OssaModel:
 
     #: Exact gradients are available (the strategy code uses quasi-Newton optimisers).
     has_gradient: ClassVar[bool] = True
+
+    @property
+    def import_values(self) -> FloatArray:
+        """Baseline imports at importer prices ``(1+t) X[i, j, s]`` (used to scale optimisers)."""
+        return (1.0 + self.tariff) * self.trade
 
     # ------------------------------------------------------------ forward pass
     def _check_tariff(self, t: FloatArray) -> FloatArray:
@@ -464,8 +470,8 @@ class OssaModel:
 
     def _log_gov(self, f: _Forward) -> FloatArray:
         B = (self.b[None, :] * f.Yn).sum(axis=1)
-        C = (self.lambda_ * self.b[None, :] * f.Yn).sum(axis=1)
-        D = (self.lambda_ * f.Yn).sum(axis=1)
+        C = (self.lam * self.b[None, :] * f.Yn).sum(axis=1)
+        D = (self.lam * f.Yn).sum(axis=1)
         H = D + f.Rn * C / B
         return np.log(H) - np.log(self.G0) - f.lP
 
@@ -516,10 +522,10 @@ class OssaModel:
         logG = self._log_gov(f)
         # cotangents of L_k = Σ_j w_kj (log H_j - lP_j)
         B = (self.b[None, :] * f.Yn).sum(axis=1)
-        C = (self.lambda_ * self.b[None, :] * f.Yn).sum(axis=1)
-        D = (self.lambda_ * f.Yn).sum(axis=1)
+        C = (self.lam * self.b[None, :] * f.Yn).sum(axis=1)
+        D = (self.lam * f.Yn).sum(axis=1)
         H = D + f.Rn * C / B
-        dH_dY = self.lambda_ + (f.Rn / B)[:, None] * self.b[None, :] * (self.lambda_ - (C / B)[:, None])
+        dH_dY = self.lam + (f.Rn / B)[:, None] * self.b[None, :] * (self.lam - (C / B)[:, None])
         K = w.shape[0]
         gYn = (w / H)[:, :, None] * dH_dY[None]
         gRn = w / H * (C / B)
