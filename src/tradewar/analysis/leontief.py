@@ -22,6 +22,7 @@ falls back to a double-precision factorisation, never to a silent approximation.
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import numpy as np
@@ -112,7 +113,10 @@ class LeontiefSystem:
 
     @staticmethod
     def _factor(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lu, piv = linalg.lu_factor(M, check_finite=False, overwrite_a=M.dtype == np.float32)
+        with warnings.catch_warnings():
+            # a singular factor is reported below as a ModelError, not as a warning
+            warnings.simplefilter("ignore", linalg.LinAlgWarning)
+            lu, piv = linalg.lu_factor(M, check_finite=False, overwrite_a=M.dtype == np.float32)
         diag = np.abs(np.diagonal(lu))
         if not np.all(diag > np.finfo(lu.dtype).eps * max(float(diag.max(initial=0.0)), 1.0)):
             raise ModelError(

@@ -1,0 +1,79 @@
+"""Hypothetical extraction (Sherman-Morrison) against brute-force re-solves; chokepoint ranking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from analysis_worlds import closed_world
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tradewar.analysis import MRIO, chokepoints, hypothetical_extraction
+from tradewar.errors import UnknownCodeError
+from tradewar.world.synthetic import synthetic_world
+
+
+def test_two_by_one_by_hand(two_by_one):
+    # BBB stops supplying AAA: A[B, A] = 0.05 and F[B, A] = 15 go; with f = (70, 40) the
+    # output becomes x = (95.833.., 66.666..), i.e. 4.1667 lost in AAA and 33.333 in BBB.
+    ds = hypothetical_extraction(two_by_one, ["AAA"])
+    cut = ds.sel(origin="BBB", product="G", region="AAA")
+    np.testing.assert_allclose(cut.deliveries, 20.0)
+    np.testing.assert_allclose(cut.output_lost, 100 - 95.0 - 5 / 6, rtol=1e-12)
+    np.testing.assert_allclose(cut.output_lost_pct, 100 * (100 - 95.0 - 5 / 6) / 100, rtol=1e-12)
+    np.testing.assert_allclose(cut.world_output_lost, 200 - (95.0 + 5 / 6) - 200 / 3, rtol=1e-12)
+
+
+def _brute_force(m: MRIO, s: int, p: int, t: int) -> np.ndarray:
+    A = m.A.copy()
+    F = m.F.copy()
+    k = s * m.S + p
+    A[k, t * m.S : (t + 1) * m.S] = 0.0
+    F[k, t] = 0.0
+    x_new = np.linalg.solve(np.eye(m.n) - A, F.sum(axis=1))
+    return (m.x - x_new).reshape(m.R, m.S).sum(axis=1)
+
+
+@settings(max_examples=10, deadline=None)
+@given(R=st.integers(2, 4), S=st.integers(1, 3), seed=st.integers(0, 10_000))
+def test_sherman_morrison_equals_brute_force(R, S, seed):
+    w = synthetic_world(R, S, seed=seed)
+    m = MRIO.from_world(w, precision="double")
+    ds = hypothetical_extraction(w)
+    X = m.x.reshape(R, S).sum(axis=1)
+    for s in range(R):
+        for p in range(S):
+            for t in range(R):
+                lost = _brute_force(m, s, p, t)
+                cut = ds.isel(origin=s, product=p, region=t)
+                np.testing.assert_allclose(cut.output_lost, lost[t], rtol=1e-9, atol=1e-9)
+                np.testing.assert_allclose(cut.world_output_lost, lost.sum(), rtol=1e-9, atol=1e-9)
+                np.testing.assert_allclose(cut.output_lost_pct, 100 * lost[t] / X[t], rtol=1e-9, atol=1e-9)
+    assert (ds.output_lost.values >= -1e-9).all()
+
+
+def test_extracting_a_zero_flow_changes_nothing():
+    w = closed_world(3, 2, seed=4)  # no trade: every foreign supply is zero
+    ds = hypothetical_extraction(w)
+    foreign = ds.origin.values[:, None] != ds.region.values[None, :]
+    lost = ds.world_output_lost.transpose("origin", "region", "product").values
+    assert np.all(lost[foreign] == 0.0)
+    # domestic supply does matter
+    assert np.all(lost[~foreign] > 0.0)
+
+
+def test_chokepoint_ranking(small_world):
+    table = chokepoints(small_world, "R000", top=None)
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    assert (np.diff(table["output_lost"].to_numpy()) <= 0).all()
+    assert "R000" not in set(table["origin"])
+    assert len(table) == 3 * 3  # three foreign regions x three products
+    top = chokepoints(small_world, "R000", top=2)
+    assert len(top) == 2
+    with_home = chokepoints(small_world, "R000", top=None, foreign_only=False)
+    assert len(with_home) == 4 * 3
+
+
+def test_unknown_region_is_a_clear_error(small_world):
+    with pytest.raises(UnknownCodeError, match="did you mean"):
+        chokepoints(small_world, "R00O")
