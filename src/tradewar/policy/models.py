@@ -240,6 +240,7 @@ class _MeasureBase(_Strict):
 class _Bilateral(_MeasureBase):
     imposer: RegionSel
     target: RegionSel = "all"
+    exclude_targets: list[str] = Field(default_factory=list)
     sectors: SectorSel = "all"
     exclude_sectors: list[str] = Field(default_factory=list)
 

@@ -363,7 +363,7 @@ def _cells(m: Any) -> list[_Cell]:
     if isinstance(m, ProductivityMeasure):
         return [("productivity", _Sel(m.region), _Sel(m.region), _Sel(m.sectors, m.exclude_sectors))]
     sectors = _Sel("all") if isinstance(m, TariffScheduleMeasure) else _Sel(m.sectors, m.exclude_sectors)
-    imp, tgt = _Sel(m.imposer), _Sel(m.target)
+    imp, tgt = _Sel(m.imposer), _Sel(m.target, m.exclude_targets)
     if isinstance(m, TariffMeasure | TariffScheduleMeasure):
         return [("tariff", tgt, imp, sectors)]
     if isinstance(m, ExportControlMeasure):
@@ -477,7 +477,9 @@ def check_against_world(scenario: Scenario, regions: Sequence[str], sectors: Seq
     """
     for pm in scenario.measures:
         m = pm.measure
-        region_fields = ["region"] if isinstance(m, ProductivityMeasure) else ["imposer", "target"]
+        region_fields = (
+            ["region"] if isinstance(m, ProductivityMeasure) else ["imposer", "target", "exclude_targets"]
+        )
         sector_fields = [] if isinstance(m, TariffScheduleMeasure) else ["sectors", "exclude_sectors"]
         for fname, known in [(f, regions) for f in region_fields] + [(f, sectors) for f in sector_fields]:
             allow_all = fname in ("target", "sectors")

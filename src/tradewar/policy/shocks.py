@@ -94,7 +94,7 @@ def _select(value: str | list[str], known: Sequence[str], exclude: Iterable[str]
 
 def _targets(m: Any, world: World) -> tuple[list[str], list[str]]:
     imposers = _select(m.imposer, world.regions)
-    targets = [t for t in _select(m.target, world.regions) if t not in imposers]
+    targets = [t for t in _select(m.target, world.regions, m.exclude_targets) if t not in imposers]
     return imposers, targets
 
 
@@ -254,37 +254,24 @@ def _check_tariffs(tariff: np.ndarray, pm: PlacedMeasure, year: int, world: Worl
         )
 
 
-def policy_to_shock(policy: YearPolicy, world: World) -> Any:
+def policy_to_shock(policy: YearPolicy, world: World, deficits: str = "data") -> Any:
     """The GE engine's ``Shock`` for one year's policy state (see :mod:`tradewar.model`).
 
-    Cells are grouped by value so that the builder is called once per distinct value and
-    (origin, region) pair, not once per cell.
+    The three arrays are handed over whole: ``set_tariff`` with the tariff array,
+    ``scale_trade_cost`` and ``scale_productivity`` with the factors (the engine ignores
+    the diagonal). ``deficits`` is the engine's deficit rule (default: as in the data).
     """
     from tradewar.model import Shock
 
     shock = Shock.none(world)
-    regions, sectors = world.regions, world.sectors
-    t_new, t_old = policy.tariff.values, world.tariff.values
-    tc = policy.trade_cost.values
-    for o, origin in enumerate(regions):
-        for r, region in enumerate(regions):
-            if o == r:
-                continue
-            changed = np.flatnonzero(t_new[o, r] != t_old[o, r])
-            for value in np.unique(t_new[o, r, changed]):
-                prods = [sectors[p] for p in changed if t_new[o, r, p] == value]
-                shock = shock.set_tariff(float(value), origin=origin, region=region, product=prods)
-            moved = np.flatnonzero(tc[o, r] != 1.0)
-            for value in np.unique(tc[o, r, moved]):
-                prods = [sectors[p] for p in moved if tc[o, r, p] == value]
-                shock = shock.scale_trade_cost(float(value), origin=origin, region=region, product=prods)
-    pr = policy.productivity.values
-    for r, region in enumerate(regions):
-        moved = np.flatnonzero(pr[r] != 1.0)
-        for value in np.unique(pr[r, moved]):
-            secs = [sectors[s] for s in moved if pr[r, s] == value]
-            shock = shock.scale_productivity(float(value), region=region, sector=secs)
-    return shock
+    if policy.is_baseline(world):
+        return shock.with_deficits(deficits)  # type: ignore[arg-type]
+    return (
+        shock.set_tariff(policy.tariff)
+        .scale_trade_cost(policy.trade_cost)
+        .scale_productivity(policy.productivity)
+        .with_deficits(deficits)  # type: ignore[arg-type]
+    )
 
 
 def resolve_data_path(text: str, relative_to: Path) -> Path:
