@@ -14,3 +14,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+from tradewar.cli import game_cmd  # noqa: E402
+
+app.add_typer(game_cmd.app, name="game")

@@ -50,7 +50,8 @@ class TariffGameModel(Protocol):
     @property
     def baseline_tariff(self) -> FloatArray: ...
 
-    has_gradient: bool
+    @property
+    def has_gradient(self) -> bool: ...
 
     def welfare(self, tariff: FloatArray) -> FloatArray:
         """Welfare change ``Ŵ[region]`` (1 = baseline) at tariffs ``t``."""

@@ -1,0 +1,276 @@
+"""``tradewar game``: optimal tariffs, trade-war Nash equilibria and negotiated deals.
+
+Each command writes CSV tables and a small HTML report into ``--out`` and prints a
+summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and model (political-economy
+weights ``--weights pol``); any other World spec (see ``tradewar.world.load``) is
+calibrated to Ossa's model (``--model ossa``, exact gradients) or driven through the
+general-equilibrium engine (``--model ge``, derivative-free: uniform instruments only in
+practice).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+
+from tradewar.errors import ModelError, TradewarError
+from tradewar.model.ossa import OssaModel, read_ossa2014
+from tradewar.strategy import (
+    Instrument,
+    TariffGameModel,
+    deal_report,
+    equal_gains_tariffs,
+    nash_bargaining,
+    nash_equilibrium,
+    optimal_tariff,
+)
+
+app = typer.Typer(
+    help="Tariff games: optimal tariffs, Nash trade wars, negotiated deals.", no_args_is_help=True
+)
+
+
+class ModelChoice(StrEnum):
+    """Which model plays the game."""
+
+    ossa = "ossa"
+    ge = "ge"
+
+
+class WeightsChoice(StrEnum):
+    """Government objective of the Ossa model."""
+
+    pol = "pol"
+    bas = "bas"
+
+
+WorldOpt = Annotated[str, typer.Option("--world", help="ossa2014, a shipped world, a bundle or FORMAT:PATH")]
+PlayersOpt = Annotated[
+    list[str] | None, typer.Option("--players", help="region codes (repeat or comma-separate); default all")
+]
+InstrumentOpt = Annotated[Instrument, typer.Option("--instrument", help="policy space of each player")]
+OutOpt = Annotated[Path, typer.Option("--out", help="output folder for tables and report.html")]
+ModelOpt = Annotated[ModelChoice, typer.Option("--model", help="ossa (exact gradients) or ge (engine)")]
+WeightsOpt = Annotated[WeightsChoice, typer.Option("--weights", help="ossa2014: political weights or ones")]
+DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="root of the reference data")]
+UpperOpt = Annotated[float, typer.Option("--upper", help="upper bound on tariffs (fraction)")]
+
+
+def _model(world: str, model: ModelChoice, weights: WeightsChoice, data_dir: Path) -> TariffGameModel:
+    if world.strip().lower() == "ossa2014":
+        if model is not ModelChoice.ossa:
+            raise ModelError("--world ossa2014 is Ossa's model; use --model ossa", field="--model")
+        return OssaModel.from_data(read_ossa2014(data_dir), weights=weights.value)
+    from tradewar.world.load import load_world
+
+    w = load_world(world, data_dir=data_dir)
+    if model is ModelChoice.ge:
+        from tradewar.strategy.engine import EngineGame
+
+        return EngineGame(w)
+    return OssaModel.from_world(w)
+
+
+def _players(model: TariffGameModel, players: list[str] | None) -> list[str]:
+    if not players:
+        return list(model.regions)
+    out = [p.strip() for item in players for p in item.split(",") if p.strip()]
+    from tradewar.strategy._protocol import region_index
+
+    for p in out:
+        region_index(model, p)
+    return out
+
+
+def _tariff_table(model: TariffGameModel, tariff: np.ndarray, players: list[str]) -> pd.DataFrame:
+    regions = list(model.regions)
+    rows = []
+    for p in players:
+        j = regions.index(p)
+        for i, o in enumerate(regions):
+            if i == j:
+                continue
+            for s, q in enumerate(model.products):
+                rows.append({"region": p, "origin": o, "product": q, "tariff_pct": 100.0 * tariff[i, j, s]})
+    return pd.DataFrame(rows)
+
+
+def _write(out: Path, title: str, tables: dict[str, pd.DataFrame], notes: list[str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>"]
+    parts.append(f"<h1>{html.escape(title)}</h1>")
+    parts += [f"<p>{html.escape(n)}</p>" for n in notes]
+    for name, df in tables.items():
+        df.to_csv(out / f"{name}.csv", index=False)
+        if len(df) <= 400:
+            parts.append(f"<h2>{html.escape(name)}</h2>")
+            parts.append(df.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
+        else:
+            parts.append(f"<h2>{html.escape(name)}</h2><p>{len(df)} rows: see {html.escape(name)}.csv</p>")
+    parts.append("</body></html>")
+    (out / "report.html").write_text("\n".join(parts), encoding="utf-8")
+    (out / "summary.json").write_text(
+        json.dumps({"title": title, "notes": notes}, indent=2), encoding="utf-8"
+    )
+
+
+def _fail(err: TradewarError) -> None:
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command("optimal")
+def optimal(
+    world: WorldOpt = "ossa2014",
+    players: PlayersOpt = None,
+    instrument: InstrumentOpt = Instrument.BILATERAL,
+    out: OutOpt = Path("game_optimal"),
+    model: ModelOpt = ModelChoice.ossa,
+    weights: WeightsOpt = WeightsChoice.pol,
+    data_dir: DataDirOpt = Path("../shared/data"),
+    upper: UpperOpt = 10.0,
+) -> None:
+    """Unilateral optimal tariffs of each player, the others' tariffs held at the baseline."""
+    try:
+        m = _model(world, model, weights, data_dir)
+        pl = _players(m, players)
+        rows, tariffs = [], []
+        for p in pl:
+            r = optimal_tariff(m, p, instrument=instrument, upper=upper)
+            j = list(m.regions).index(p)
+            levied = np.delete(r.tariff[:, j, :], j, axis=0)
+            rows.append(
+                {
+                    "region": p,
+                    "median_tariff_pct": 100.0 * float(np.median(levied)),
+                    "own_welfare_change_pct": r.gain_pct,
+                    "others_mean_welfare_change_pct": float(100.0 * np.mean(np.delete(r.welfare - 1.0, j))),
+                    "seconds": r.seconds,
+                    "iterations": r.iterations,
+                }
+            )
+            tariffs.append(_tariff_table(m, r.tariff, [p]))
+            typer.echo(
+                f"{p}: median optimal tariff {rows[-1]['median_tariff_pct']:.1f} %, "
+                f"own welfare {r.gain_pct:+.2f} % ({r.seconds:.1f} s)"
+            )
+        summary = pd.DataFrame(rows)
+        avg = float(summary["median_tariff_pct"].mean())
+        typer.echo(f"average (mean of medians): {avg:.1f} %")
+        _write(
+            out,
+            f"Optimal tariffs ({instrument}) - {world}",
+            {"optimal_summary": summary, "optimal_tariffs": pd.concat(tariffs, ignore_index=True)},
+            [f"Average optimal tariff (mean over players of the median tariff): {avg:.1f} %"],
+        )
+    except TradewarError as err:
+        _fail(err)
+
+
+@app.command("nash")
+def nash(
+    world: WorldOpt = "ossa2014",
+    players: PlayersOpt = None,
+    instrument: InstrumentOpt = Instrument.BILATERAL,
+    out: OutOpt = Path("game_nash"),
+    model: ModelOpt = ModelChoice.ossa,
+    weights: WeightsOpt = WeightsChoice.pol,
+    data_dir: DataDirOpt = Path("../shared/data"),
+    upper: UpperOpt = 10.0,
+    tol: Annotated[float, typer.Option(help="max tariff change between rounds")] = 1e-4,
+    max_iter: Annotated[int, typer.Option(help="maximum best-response rounds")] = 50,
+) -> None:
+    """Nash equilibrium (trade war) by best-response iteration among the players."""
+    try:
+        m = _model(world, model, weights, data_dir)
+        pl = _players(m, players)
+        ne = nash_equilibrium(
+            m,
+            pl,
+            instrument=instrument,
+            upper=upper,
+            tol=tol,
+            max_iter=max_iter,
+            callback=lambda it, step, _t: typer.echo(f"round {it}: max tariff change {step:.2e}"),
+        )
+        summary = ne.to_frame()
+        typer.echo(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        notes = [
+            f"Converged in {ne.iterations} rounds ({ne.seconds:.1f} s).",
+            f"Average Nash tariff (mean of players' medians): "
+            f"{summary.loc[summary.player, 'median_tariff_pct'].mean():.1f} %; mean welfare change "
+            f"{summary.loc[summary.player, 'welfare_change_pct'].mean():.2f} %.",
+        ]
+        for n in notes:
+            typer.echo(n)
+        _write(
+            out,
+            f"Nash tariffs ({instrument}) - {world}",
+            {
+                "nash_summary": summary,
+                "nash_tariffs": _tariff_table(m, ne.tariff, pl),
+                "nash_history": pd.DataFrame(
+                    {"round": range(1, ne.iterations + 1), "max_change": ne.history}
+                ),
+            },
+            notes,
+        )
+    except TradewarError as err:
+        _fail(err)
+
+
+@app.command("deal")
+def deal(
+    world: WorldOpt = "ossa2014",
+    players: PlayersOpt = None,
+    instrument: InstrumentOpt = Instrument.SECTOR,
+    out: OutOpt = Path("game_deal"),
+    model: ModelOpt = ModelChoice.ossa,
+    weights: WeightsOpt = WeightsChoice.pol,
+    data_dir: DataDirOpt = Path("../shared/data"),
+    upper: UpperOpt = 10.0,
+) -> None:
+    """Trade war (Nash) as threat point, the Nash-bargaining deal and equal-gains talks."""
+    try:
+        m = _model(world, model, weights, data_dir)
+        pl = _players(m, players)
+        war = nash_equilibrium(m, pl, instrument=instrument, upper=upper)
+        typer.echo(f"trade war: {war.iterations} rounds, {war.seconds:.1f} s")
+        bargain = nash_bargaining(m, war.welfare, pl, instrument=instrument, upper=upper)
+        talks = equal_gains_tariffs(m, pl, instrument=instrument, upper=upper)
+        outcomes = {"nash_bargaining": bargain.tariff, "equal_gains_talks": talks.tariff}
+        report = deal_report(m, outcomes, status_quo=m.baseline_tariff, war=war.tariff, players=pl)
+        typer.echo(report.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        welfare = pd.DataFrame(
+            {
+                "region": list(m.regions),
+                "war_pct": 100.0 * (war.welfare - 1.0),
+                "nash_bargaining_pct": 100.0 * (bargain.welfare - 1.0),
+                "equal_gains_talks_pct": 100.0 * (talks.welfare - 1.0),
+            }
+        )
+        ok = sorted(set(report.loc[report.all_prefer, "outcome"]))
+        notes = [
+            "Welfare changes relative to the status quo (baseline tariffs).",
+            f"Deals every player prefers to both the status quo and the war: {', '.join(ok) or 'none'}.",
+        ]
+        _write(
+            out,
+            f"Trade deals ({instrument}) - {world}",
+            {
+                "deal_welfare": welfare,
+                "deal_preferences": report,
+                "deal_tariffs": _tariff_table(m, bargain.tariff, pl),
+                "war_tariffs": _tariff_table(m, war.tariff, pl),
+            },
+            notes,
+        )
+    except TradewarError as err:
+        _fail(err)

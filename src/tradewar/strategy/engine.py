@@ -1,0 +1,88 @@
+"""Drive the general-equilibrium engine (:mod:`tradewar.model`) as a tariff game.
+
+:class:`EngineGame` adapts ``tradewar.model.solve`` (Caliendo-Parro in changes; the
+one-sector case is structural gravity) to :class:`TariffGameModel`: a tariff array in,
+each region's exact real-income change ``Î/P̂`` out. The engine does not provide tariff
+gradients, so ``has_gradient`` is False and the optimisers fall back to a bounded Brent
+search for one instrument (enough for uniform optimal tariffs and the theory check)
+and Powell's derivative-free method for several (slow: use the Ossa model, which has
+exact gradients, for large games).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+import numpy as np
+import xarray as xr
+
+from tradewar.model import Baseline, Shock, solve
+from tradewar.model.results import Equilibrium
+from tradewar.strategy._protocol import FloatArray
+from tradewar.world.world import World
+
+
+@dataclass
+class EngineGame:
+    """The GE engine as a tariff game; welfare is the exact real-income change.
+
+    Parameters
+    ----------
+    model:
+        A :class:`~tradewar.world.world.World` or :class:`~tradewar.model.Baseline`.
+    deficits:
+        Deficit rule of every counterfactual (``"zero"``, ``"fixed"`` or ``"data"``);
+        welfare is relative to the equilibrium at baseline tariffs under the same rule.
+    tol:
+        Solver tolerance.
+    """
+
+    model: World | Baseline
+    deficits: Literal["zero", "fixed", "data"] = "data"
+    tol: float = 1e-11
+    base: Baseline = field(init=False)
+    _ref: FloatArray = field(init=False, repr=False)
+    last: Equilibrium | None = field(default=None, init=False, repr=False)
+
+    has_gradient: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        self.base = self.model if isinstance(self.model, Baseline) else Baseline.from_world(self.model)
+        self._ref = np.ones(len(self.base.regions))
+        self._ref = self.welfare(self.baseline_tariff)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Region codes."""
+        return tuple(self.base.regions)
+
+    @property
+    def products(self) -> tuple[str, ...]:
+        """Sector codes."""
+        return tuple(self.base.sectors)
+
+    @property
+    def baseline_tariff(self) -> FloatArray:
+        """Baseline tariffs ``t[origin, region, product]`` (the engine stores ``τ[n, i, j]``)."""
+        return np.ascontiguousarray((np.asarray(self.base.tau) - 1.0).transpose(1, 0, 2))
+
+    def solve(self, tariff: FloatArray) -> Equilibrium:
+        """The engine's equilibrium at tariffs ``t[origin, region, product]``."""
+        R = list(self.regions)
+        t = xr.DataArray(
+            np.asarray(tariff, dtype=float),
+            dims=("origin", "region", "product"),
+            coords={"origin": R, "region": R, "product": list(self.products)},
+        )
+        shock = Shock.none(self.base).set_tariff(t).with_deficits(self.deficits)
+        self.last = solve(self.base, shock, tol=self.tol)
+        return self.last
+
+    def welfare(self, tariff: FloatArray) -> FloatArray:
+        """Real-income change ``Î/P̂`` by region relative to baseline tariffs."""
+        return np.asarray(self.solve(tariff).welfare_hat, dtype=float) / self._ref
+
+    def welfare_and_gradient(self, tariff: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Not available: the engine has no tariff derivatives."""
+        raise NotImplementedError("EngineGame has no gradients; the optimisers use derivative-free methods")
