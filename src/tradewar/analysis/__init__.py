@@ -28,11 +28,12 @@ from tradewar.analysis.leontief import (
     leontief_output,
     output_multipliers,
 )
-from tradewar.analysis.profile import all_metrics, exposure_profile
+from tradewar.analysis.profile import TABLE_COLUMNS, all_metrics, exposure_profile, exposure_table
 from tradewar.analysis.value_added import foreign_value_added, value_added_arrays, value_added_origin
 
 __all__ = [
     "MRIO",
+    "TABLE_COLUMNS",
     "LeontiefSystem",
     "all_metrics",
     "calc_A",
@@ -42,6 +43,7 @@ __all__ = [
     "exposure",
     "exposure_arrays",
     "exposure_profile",
+    "exposure_table",
     "extraction_arrays",
     "foreign_value_added",
     "ghosh_output",

@@ -18,3 +18,7 @@ app = typer.Typer(
 from tradewar.cli import game_cmd  # noqa: E402
 
 app.add_typer(game_cmd.app, name="game")
+
+from tradewar.cli import exposure_cmd  # noqa: E402
+
+app.command("exposure")(exposure_cmd.exposure)
