@@ -22,3 +22,8 @@ app.add_typer(game_cmd.app, name="game")
 from tradewar.cli import exposure_cmd  # noqa: E402
 
 app.command("exposure")(exposure_cmd.exposure)
+
+from tradewar.cli import run_cmd, scenarios_cmd  # noqa: E402
+
+app.command("run")(run_cmd.run)
+app.add_typer(scenarios_cmd.app, name="scenarios")

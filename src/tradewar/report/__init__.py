@@ -1,0 +1,11 @@
+"""Tables, plots and HTML reports of scenario runs.
+
+Public API: :func:`render_report` (the self-contained HTML report),
+:func:`measure_rows` (the measures of a scenario as a table) and
+:func:`summary_rich_table` (the terminal summary).
+"""
+
+from tradewar.report.html import render_report
+from tradewar.report.tables import measure_rows, summary_rich_table
+
+__all__ = ["measure_rows", "render_report", "summary_rich_table"]

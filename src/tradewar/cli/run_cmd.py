@@ -1,0 +1,97 @@
+"""``tradewar run``: run scenarios year by year and write tables and the HTML report.
+
+With no arguments it runs the combined ``trade-war-2026`` scenario on the shipped default
+world for 2026-2030 and writes ``tradewar-out/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tradewar.errors import TradewarError
+from tradewar.report import summary_rich_table
+from tradewar.scenario_run import (
+    DEFAULT_SCENARIO,
+    DEFAULT_YEARS,
+    parse_years,
+    run_scenarios,
+    write_outputs,
+)
+
+
+def run(
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Built-in scenario names or YAML files (default: trade-war-2026). "
+            "`tradewar scenarios list` shows the built-in ones.",
+            show_default=False,
+        ),
+    ] = None,
+    world: Annotated[
+        str | None,
+        typer.Option(
+            "--world",
+            "-w",
+            help="World to run on: `default`, a bundle folder or FORMAT:PATH such as "
+            "cp2015:../shared/data/cp2015_nafta (default: the scenario's baseline).",
+        ),
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option("--years", "-y", help="Years, e.g. 2026-2030 (default: the scenario's years)."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced atomically).")] = Path(
+        "tradewar-out"
+    ),
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
+    ] = None,
+    deficits: Annotated[
+        str, typer.Option("--deficits", help="Deficit rule of the engine: data, fixed or zero.")
+    ] = "data",
+    no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+) -> None:
+    """Run trade-policy scenarios through the general-equilibrium model, year by year."""
+    console = Console()
+    err = Console(stderr=True, soft_wrap=True)
+    names = scenarios or [DEFAULT_SCENARIO]
+    try:
+        yrs = parse_years(years)
+        n_years = len(yrs) if yrs is not None else len(DEFAULT_YEARS)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("loading", total=n_years * len(names))
+
+            def progress(label: str, done: int) -> None:
+                bar.update(task, completed=done, description=f"solved {label}")
+
+            runs = run_scenarios(names, world, yrs, data_dir=data_dir, progress=progress, deficits=deficits)
+            bar.update(task, total=sum(len(r.years) for r in runs))
+            bar.update(task, description="writing")
+            dest = write_outputs(runs, out, report=not no_report)
+    except TradewarError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    for r in runs:
+        if r.world.meta.stylized:
+            console.print(
+                f"[yellow]note:[/yellow] world {r.world_spec!r} is stylized: not for policy conclusions"
+            )
+            break
+    for r in runs:
+        console.print(summary_rich_table(r))
+    files = "regions.csv, sectors.csv, flows.parquet, summary.json" + ("" if no_report else ", report.html")
+    console.print(f"wrote {files} to {dest}")

@@ -1,0 +1,89 @@
+"""``tradewar scenarios list|show|check``: the built-in scenario library and scenario files."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tradewar.errors import TradewarError
+from tradewar.policy import library_names, load_scenario
+from tradewar.report import measure_rows
+
+app = typer.Typer(help="The built-in scenario library and scenario files.", no_args_is_help=True)
+
+
+def _fail(exc: TradewarError) -> None:
+    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+    raise typer.Exit(2)
+
+
+@app.command("list")
+def list_() -> None:
+    """List the built-in scenarios with their titles."""
+    table = Table(title="Built-in scenarios")
+    table.add_column("name")
+    table.add_column("title")
+    table.add_column("measures", justify="right")
+    try:
+        for name in library_names():
+            sc = load_scenario(name)
+            table.add_row(name, sc.title, str(len(sc.measures)))
+    except TradewarError as exc:
+        _fail(exc)
+    Console().print(table)
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="A built-in name or a YAML file.")],
+    composed: Annotated[
+        bool, typer.Option("--composed", help="Print the composed scenario (includes resolved) as YAML.")
+    ] = False,
+) -> None:
+    """Show a scenario: the file as written, or with --composed the composed scenario."""
+    try:
+        sc = load_scenario(name)
+    except TradewarError as exc:
+        _fail(exc)
+        return
+    if composed:
+        typer.echo(sc.to_yaml(), nl=False)
+        return
+    with open(sc.file, encoding="utf-8") as f:
+        typer.echo(f.read(), nl=False)
+
+
+@app.command("check")
+def check(
+    files: Annotated[list[str], typer.Argument(help="Scenario files or names to validate.")],
+    world: Annotated[
+        str | None,
+        typer.Option("--world", "-w", help="Also check region and sector codes against this world."),
+    ] = None,
+) -> None:
+    """Validate scenario files (and their codes against a world) without running them."""
+    console = Console()
+    try:
+        for f in files:
+            sc = load_scenario(f)
+            if world is not None:
+                from tradewar.policy import check_against_world
+                from tradewar.world.load import load_world
+
+                w = load_world(world)
+                check_against_world(sc, w.regions, w.sectors)
+            console.print(f"[green]ok[/green] {f}: {len(sc.measures)} measures")
+            table = Table(show_lines=False)
+            rows = measure_rows(sc, range(2026, 2031))
+            for c in ("measure", "from", "type", "who", "sectors", "years", "magnitude"):
+                table.add_column(c)
+            for _, r in rows.iterrows():
+                table.add_row(
+                    *[str(r[c]) for c in ("measure", "from", "type", "who", "sectors", "years", "magnitude")]
+                )
+            console.print(table)
+    except TradewarError as exc:
+        _fail(exc)

@@ -1,0 +1,286 @@
+"""The self-contained HTML report of a scenario run, for readers who do not program.
+
+One file, no network: plotly.js is embedded inline once, every figure is a ``<div>``
+drawn by it. Sections: the stylized-world notice (when the World is stylized), how to
+read the numbers, what was assumed (every measure with its magnitude by year and its
+source or assumption), welfare by region, sector output changes, trade-flow changes,
+self-sufficiency paths over the years, and the solver record.
+
+:func:`render_report` refuses to write NaN or infinite numbers: it raises
+:class:`~tradewar.errors.ModelError` naming the figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from tradewar.errors import ModelError
+from tradewar.report.tables import measure_rows
+
+if TYPE_CHECKING:
+    from tradewar.scenario_run import ScenarioRun
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}
+h3{margin-top:1.5em}.meta{color:#555}.notice{background:#fff4e5;border-left:6px solid #f0a020;
+padding:.8em 1em;margin:1em 0}.explain{background:#f3f6fa;padding:.6em 1em;border-radius:4px}
+table{border-collapse:collapse;margin:.8em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;
+vertical-align:top}th{background:#f0f0f0;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.figure{margin:1em 0}.small{font-size:.85em;color:#555}
+"""
+
+_EXPLAIN = """
+<div class="explain">
+<p><b>How to read the numbers.</b> Every number compares the world <i>with</i> the measures in
+force in a given year to the same base-year world <i>without</i> them (a comparative-static
+path, not a forecast). All changes are in percent.</p>
+<ul>
+<li><b>Welfare</b>: the change in a region's real income, i.e. what its income buys at the new
+prices. This is the number to quote.</li>
+<li><b>Real wage</b>: wages deflated by the consumer price index.</li>
+<li><b>Terms of trade</b> and <b>volume of trade</b>: the two parts of the first-order welfare
+decomposition of Caliendo and Parro (2015, eq. 16): better or worse prices for what a region
+sells relative to what it buys, and more or less trade where tariffs drive a wedge. Their sum
+approximates welfare only for small changes.</li>
+<li><b>Self-sufficiency</b>: domestic output divided by domestic use of a product (1 = the
+region makes as much as it uses).</li>
+</ul></div>
+"""
+
+
+def _esc(x: object) -> str:
+    return html.escape(str(x))
+
+
+def _finite(values: Any, what: str) -> None:
+    a = np.asarray(values, dtype=float)
+    if not np.isfinite(a).all():
+        raise ModelError(
+            f"the report's {what} has NaN or infinite values; nothing was written",
+            field=what,
+            fix="check the run's tables (regions.csv, sectors.csv) and report the scenario and world",
+        )
+
+
+def _fig_html(fig: go.Figure, name: str) -> str:
+    fig.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 60})
+    body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=name, config={"displaylogo": False})
+    return f'<div class="figure">{body}</div>'
+
+
+def _table(df: pd.DataFrame, digits: int = 2) -> str:
+    head = "".join(f"<th>{_esc(c)}</th>" for c in df.columns)
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for v in r:
+            if isinstance(v, float | np.floating):
+                _finite(v, "table")
+                cells.append(f'<td class="num">{v:,.{digits}f}</td>')
+            else:
+                cells.append(f"<td>{_esc(v)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _welfare_figs(run: ScenarioRun, key: str) -> list[str]:
+    last = run.years[-1]
+    reg = run.regions[run.regions["year"] == last]
+    _finite(reg[["welfare_pct", "real_wage_pct"]], "welfare chart")
+    bar = go.Figure(
+        [
+            go.Bar(name="Welfare (real income)", x=reg["region"], y=reg["welfare_pct"]),
+            go.Bar(name="Real wage", x=reg["region"], y=reg["real_wage_pct"]),
+        ]
+    )
+    bar.update_layout(title=f"Welfare and real wages by region, {last} (% vs. no measures)", barmode="group",
+                      yaxis_title="% change")
+    lines = go.Figure()
+    for region, g in run.regions.groupby("region", sort=False):
+        _finite(g["welfare_pct"], "welfare path")
+        lines.add_trace(go.Scatter(x=g["year"], y=g["welfare_pct"], mode="lines+markers", name=str(region)))
+    lines.update_layout(title="Welfare path by region (% vs. no measures)", xaxis_title="year",
+                        yaxis_title="% change", xaxis={"dtick": 1})
+    return [_fig_html(bar, f"{key}-welfare"), _fig_html(lines, f"{key}-welfare-path")]
+
+
+def _sector_fig(run: ScenarioRun, key: str) -> str:
+    last = run.years[-1]
+    sec = run.sectors[run.sectors["year"] == last]
+    piv = sec.pivot(index="region", columns="sector", values="output_change_pct")
+    piv = piv.reindex(index=run.world.regions, columns=run.world.sectors)
+    _finite(piv.to_numpy(), "sector output heatmap")
+    lim = float(np.abs(piv.to_numpy()).max()) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=piv.to_numpy(), x=list(piv.columns), y=list(piv.index), colorscale="RdBu", zmid=0,
+            zmin=-lim, zmax=lim, colorbar={"title": "%"},
+            hovertemplate="%{y} %{x}: %{z:.2f} %<extra></extra>",
+        )
+    )
+    fig.update_layout(title=f"Real output change by region and sector, {last} (%)", height=420)
+    return _fig_html(fig, f"{key}-sectors")
+
+
+def _flow_figs(run: ScenarioRun, key: str) -> list[str]:
+    last = run.years[-1]
+    fl = run.flows[run.flows["year"] == last]
+    tot = fl.groupby(["origin", "region"], sort=False)[["baseline", "counterfactual"]].sum()
+    if (tot["baseline"] <= 0).any():
+        raise ModelError("a bilateral pair has no baseline trade; cannot show % changes", field="flows")
+    change = 100.0 * (tot["counterfactual"] / tot["baseline"] - 1.0)
+    piv = change.unstack("region").reindex(index=run.world.regions, columns=run.world.regions)
+    _finite(piv.to_numpy(), "trade-flow heatmap")
+    lim = float(np.abs(piv.to_numpy()).max()) or 1.0
+    heat = go.Figure(
+        go.Heatmap(
+            z=piv.to_numpy(), x=list(piv.columns), y=list(piv.index), colorscale="RdBu", zmid=0,
+            zmin=-lim, zmax=lim, colorbar={"title": "%"},
+            hovertemplate="from %{y} to %{x}: %{z:.1f} %<extra></extra>",
+        )
+    )
+    heat.update_layout(
+        title=f"Change in trade flows, all products, {last} (%; rows: exporter, columns: importer)",
+        xaxis_title="importer", yaxis_title="exporter", height=460,
+    )
+    out = [_fig_html(heat, f"{key}-flows")]
+    if run.chokepoints:
+        foreign = fl[fl["origin"] != fl["region"]]
+        imp = foreign[foreign["product"].isin(run.chokepoints)].groupby(["region", "product"], sort=False)[
+            ["baseline", "counterfactual"]
+        ].sum()
+        imp = imp[imp["baseline"] > 0]
+        pct = (100.0 * (imp["counterfactual"] / imp["baseline"] - 1.0)).reset_index(name="pct")
+        _finite(pct["pct"], "chokepoint imports chart")
+        bars = go.Figure(
+            [
+                go.Bar(name=str(p), x=g["region"], y=g["pct"])
+                for p, g in pct.groupby("product", sort=False)
+            ]
+        )
+        bars.update_layout(title=f"Imports of chokepoint goods by region, {last} (% change)", barmode="group",
+                           yaxis_title="% change")
+        out.append(_fig_html(bars, f"{key}-chokepoint-imports"))
+    return out
+
+
+def _ss_figs(run: ScenarioRun, key: str) -> list[str]:
+    out = []
+    names = run.world.meta.sector_names
+    for s in run.chokepoints:
+        fig = go.Figure()
+        col, base_col = f"self_sufficiency_{s}", f"self_sufficiency_{s}_baseline"
+        for region, g in run.regions.groupby("region", sort=False):
+            x = ["base", *[str(y) for y in g["year"]]]
+            y = [float(g[base_col].iloc[0]), *g[col].tolist()]
+            _finite(y, f"self-sufficiency of {s}")
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=str(region)))
+        fig.update_layout(
+            title=f"Self-sufficiency in {names.get(s, s)} ({s}): domestic output / domestic use",
+            xaxis_title="year", yaxis_title="ratio", xaxis={"type": "category"},
+        )
+        out.append(_fig_html(fig, f"{key}-ss-{s}"))
+    return out
+
+
+def _comparison_fig(runs: Sequence[ScenarioRun]) -> str:
+    fig = go.Figure()
+    for r in runs:
+        last = r.regions[r.regions["year"] == r.years[-1]]
+        _finite(last["welfare_pct"], "scenario comparison")
+        fig.add_trace(go.Bar(name=r.scenario.name, x=last["region"], y=last["welfare_pct"]))
+    fig.update_layout(title=f"Welfare by region and scenario, {runs[0].years[-1]} (%)", barmode="group",
+                      yaxis_title="% change")
+    return _fig_html(fig, "comparison-welfare")
+
+
+def _scenario_section(run: ScenarioRun, k: int) -> str:
+    key = f"s{k}"
+    sc = run.scenario
+    parts = [f"<h2>{_esc(sc.title)} <span class='small'>({_esc(sc.name)})</span></h2>"]
+    parts.append(f"<p>{_esc(sc.description)}</p>")
+    parts.append("<h3>What was assumed</h3>")
+    if sc.assumptions:
+        parts.append("<ul>" + "".join(f"<li>{_esc(a)}</li>" for a in sc.assumptions) + "</ul>")
+    parts.append(_table(measure_rows(sc, run.years)))
+    parts.append("<h3>Welfare by region</h3>")
+    parts.append(_table(run.summary_table().rename(columns=_nice), digits=3))
+    parts.extend(_welfare_figs(run, key))
+    parts.append("<h3>Sector output</h3>")
+    parts.append(_sector_fig(run, key))
+    parts.append("<h3>Trade flows</h3>")
+    parts.extend(_flow_figs(run, key))
+    if run.chokepoints:
+        parts.append(f"<h3>Self-sufficiency, {run.years[0]}-{run.years[-1]}</h3>")
+        parts.extend(_ss_figs(run, key))
+    solver = pd.DataFrame(
+        [
+            {
+                "year": r["year"],
+                "converged": "yes" if r["converged"] else "NO",
+                "iterations": r["iterations"],
+                "residual": f"{r['residual']:.1e}",
+                "seconds": r["seconds"],
+            }
+            for r in run.solver
+        ]
+    )
+    parts.append("<h3>Solver record</h3>" + _table(solver, digits=3))
+    return "\n".join(parts)
+
+
+def _nice(col: str) -> str:
+    return {
+        "welfare_pct": "welfare %",
+        "real_wage_pct": "real wage %",
+        "terms_of_trade_pct": "terms of trade %",
+        "volume_of_trade_pct": "volume of trade %",
+    }.get(col, col.replace("self_sufficiency_", "self-sufficiency "))
+
+
+def render_report(runs: Sequence[ScenarioRun]) -> str:
+    """The report for one or more scenario runs on the same World, as one HTML string."""
+    if not runs:
+        raise ModelError("no runs to report", field="runs")
+    first = runs[0]
+    meta = first.world.meta
+    title = first.scenario.title if len(runs) == 1 else f"{len(runs)} trade-policy scenarios"
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_esc(title)} - tradewar report</title>",
+        f"<style>{_CSS}</style>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        "</head><body>",
+        f"<h1>{_esc(title)}</h1>",
+        f"<p class='meta'>World: <b>{_esc(first.world_spec)}</b> ({_esc(meta.source)}; base year "
+        f"{_esc(meta.year)}, {len(first.world.regions)} regions x {len(first.world.sectors)} sectors, "
+        f"values in {_esc(meta.unit)}). Years {first.years[0]}-{first.years[-1]}. Generated {created} "
+        "by tradewar.</p>",
+    ]
+    if meta.stylized:
+        parts.append(
+            "<div class='notice' id='stylized-notice'><b>Stylized world - not for policy "
+            "conclusions.</b> The baseline economy is calibrated to rounded public aggregates, "
+            "with the rest imputed; the numbers show mechanisms and orders of magnitude, not "
+            "forecasts.</div>"
+        )
+    parts.append(_EXPLAIN)
+    if len(runs) > 1:
+        parts.append("<h2>Scenarios compared</h2>")
+        parts.append(_comparison_fig(runs))
+    for k, run in enumerate(runs):
+        parts.append(_scenario_section(run, k))
+    parts.append("</body></html>")
+    return "\n".join(parts)

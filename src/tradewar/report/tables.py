@@ -1,0 +1,116 @@
+"""Tables for people: the measures of a scenario, and the terminal summary of a run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from rich.table import Table
+
+from tradewar.policy.models import (
+    ExportControlMeasure,
+    ImportBanMeasure,
+    ProductivityMeasure,
+    TariffScheduleMeasure,
+)
+
+if TYPE_CHECKING:
+    from tradewar.policy import Scenario
+    from tradewar.scenario_run import ScenarioRun
+
+
+def _codes(v: str | list[str], exclude: Sequence[str] = ()) -> str:
+    text = v if isinstance(v, str) else ", ".join(v)
+    return text + (f" except {', '.join(exclude)}" if exclude else "")
+
+
+def _who(m: Any) -> str:
+    if isinstance(m, ProductivityMeasure):
+        return _codes(m.region)
+    imp = _codes(m.imposer)
+    tgt = _codes(m.target, m.exclude_targets)
+    if isinstance(m, ExportControlMeasure):
+        return f"{imp} on exports to {tgt}"
+    return f"{imp} on imports from {tgt}"
+
+
+def _what(m: Any, years: Sequence[int]) -> str:
+    if isinstance(m, ExportControlMeasure) and m.mode != "licence":
+        return "full ban" if m.mode == "ban" else "lifted"
+    if isinstance(m, ImportBanMeasure):
+        return "full ban" if m.mode == "ban" else "lifted"
+    if isinstance(m, TariffScheduleMeasure):
+        return f"schedule {m.file} ({m.action}, {m.weights} weights)"
+    if isinstance(m, ProductivityMeasure) and m.funding is not None:
+        f = m.funding
+        return (
+            f"{f.amount:g} {f.unit} spent {f.spent.label()}, return {f.rate_of_return:g} per unit "
+            "of spending -> productivity"
+        )
+    mag = m.magnitude
+    in_force = [y for y in years if m.years.contains(y)]
+    if mag is None or not in_force:
+        return "-"
+    vals = [(y, 100.0 * mag.rate_at(y, m.years)) for y in in_force]
+    prefix = {"tariff": "tariff", "export_control": "tariff-equivalent", "trade_cost": "trade cost",
+              "productivity": "productivity"}.get(m.type, m.type)
+    if getattr(m, "action", None) == "add":
+        prefix = "tariff +"
+    elif m.type in ("trade_cost", "productivity"):
+        prefix += " +"
+    if len({round(v, 9) for _, v in vals}) == 1:
+        return f"{prefix} {vals[0][1]:g} %"
+    return f"{prefix} " + ", ".join(f"{y}: {v:.3g} %" for y, v in vals)
+
+
+def _cite(m: Any) -> str:
+    parts = []
+    sources = m.source if isinstance(m.source, list) else ([m.source] if m.source else [])
+    for s in sources:
+        parts.append(f"{' '.join(s.document.split())} ({s.date})")
+    if m.assumption:
+        parts.append("Assumption: " + " ".join(m.assumption.split()))
+    return "; ".join(parts)
+
+
+def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
+    """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources."""
+    rows = []
+    for pm in scenario.measures:
+        m = pm.measure
+        sectors = "from the schedule" if isinstance(m, TariffScheduleMeasure) else _codes(
+            m.sectors, m.exclude_sectors
+        )
+        rows.append(
+            {
+                "measure": m.name or "-",
+                "from": pm.scenario,
+                "type": m.type.replace("_", " "),
+                "who": _who(m),
+                "sectors": sectors,
+                "years": m.years.label(),
+                "magnitude": _what(m, years),
+                "source or assumption": _cite(m),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
+    """A short rich table of the headline results of ``run`` in ``year`` (default: last)."""
+    y = run.years[-1] if year is None else year
+    df = run.summary_table(y)
+    table = Table(title=f"{run.scenario.name} on {run.world_spec}, {y} (% change vs. no measures)")
+    heads = {
+        "region": "region",
+        "welfare_pct": "welfare %",
+        "real_wage_pct": "real wage %",
+        "terms_of_trade_pct": "ToT %",
+        "volume_of_trade_pct": "VoT %",
+    }
+    for c in df.columns:
+        table.add_column(heads.get(c, c.replace("self_sufficiency_", "self-suff. ")), justify="right")
+    for _, r in df.iterrows():
+        table.add_row(*[str(r[c]) if c == "region" else f"{float(r[c]):.3f}" for c in df.columns])
+    return table
