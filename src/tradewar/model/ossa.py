@@ -310,18 +310,52 @@ class OssaModel:
             **kw,  # type: ignore[arg-type]
         )
 
+    def purged(self) -> OssaModel:
+        """The model recalibrated to its own equilibrium with zero net exports.
+
+        Ossa (2014, Section III) purges the data of aggregate trade imbalances this way:
+        solve for ``NX' = 0`` at baseline tariffs and use the resulting flows as the
+        baseline. Holding large nominal deficits fixed under large tariffs can make the
+        equilibrium infeasible, so tariff games on unbalanced data should use this.
+        """
+        zero = OssaModel(
+            trade=self.trade,
+            tariff=self.tariff,
+            sigma=self.sigma,
+            lambda_=self.lam,
+            regions=self.regions,
+            industries=self.industries,
+            net_exports="zero",
+            tol=self.tol,
+        )
+        flows = zero.solve(self.tariff).trade
+        return OssaModel(
+            trade=flows,
+            tariff=self.tariff,
+            sigma=self.sigma,
+            lambda_=self.lam,
+            regions=self.regions,
+            industries=self.industries,
+            net_exports="baseline",
+            tol=self.tol,
+            max_iter=self.max_iter,
+        )
+
     @classmethod
-    def from_world(cls, world: object, *, lambda_: FloatArray | None = None, **kw: object) -> OssaModel:
+    def from_world(
+        cls, world: object, *, lambda_: FloatArray | None = None, purge: bool = True, **kw: object
+    ) -> OssaModel:
         """Calibrate to a :class:`tradewar.world.world.World`.
 
         Uses total bilateral flows ``trade[origin, region, product]`` (intermediate plus
         final use), the tariffs, and ``σ = θ + 1``. Input-output links are not modelled:
-        Ossa's model has labour as the only factor.
+        Ossa's model has labour as the only factor. ``purge`` (default) removes aggregate
+        trade imbalances first, as Ossa does (see :meth:`purged`).
         """
         trade = world.trade.transpose("origin", "region", "product")  # type: ignore[attr-defined]
         tariff = world.tariff.transpose("origin", "region", "product")  # type: ignore[attr-defined]
         theta = world.theta  # type: ignore[attr-defined]
-        return cls(
+        model = cls(
             trade=np.asarray(trade.values, dtype=float),
             tariff=np.asarray(tariff.values, dtype=float),
             sigma=np.asarray(theta.values, dtype=float) + 1.0,
@@ -330,6 +364,7 @@ class OssaModel:
             industries=tuple(str(p) for p in trade["product"].values),
             **kw,  # type: ignore[arg-type]
         )
+        return model.purged() if purge else model
 
     # ---------------------------------------------------------- protocol surface
     @property
