@@ -21,6 +21,15 @@ def data_path(data_dir: str | os.PathLike[str] | None, *parts: str) -> Path:
     return root.joinpath(*parts)
 
 
+def dataset_dir(data_dir: str | os.PathLike[str] | None, folder: str, marker: str) -> Path:
+    """The folder of one data set: ``data_dir`` itself if it holds ``marker``, else ``data_dir/folder``.
+
+    Readers accept either the data root (``../shared/data``) or the data set's own folder.
+    """
+    root = Path(DEFAULT_DATA_DIR if data_dir is None else data_dir)
+    return root if (root / marker).exists() else root / folder
+
+
 def require_file(path: Path, what: str) -> Path:
     """Raise a :class:`DataError` naming ``path`` if it is not a file."""
     if not path.is_file():

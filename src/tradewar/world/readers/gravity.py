@@ -33,7 +33,7 @@ import xarray as xr
 
 from tradewar.errors import DataError
 from tradewar.world.readers._common import (
-    data_path,
+    dataset_dir,
     numeric_column,
     read_table,
     require_columns,
@@ -301,6 +301,8 @@ def gravity_covariates(
 def read_gegravity_sample(data_dir: str | os.PathLike[str] | None = None, *, theta: float = 4.0) -> World:
     """USITC ``gegravity`` example: 30 countries, 2006, trade incl. domestic flows.
 
+    ``data_dir`` is the data root (default ``../shared/data``) or the data set's folder.
+
     ``data_dir/gegravity_sample/sample_data_set.dlm`` (see its ``SOURCE.md``); values in
     USD million. ``theta = 4`` matches the documented experiment's σ = 5 (θ = σ - 1).
     Covariates (``lndist``, ``contiguity``, ``common_language``, ``pta``,
@@ -309,7 +311,7 @@ def read_gegravity_sample(data_dir: str | os.PathLike[str] | None = None, *, the
     (they include trade with countries outside the sample), whereas a World's output and
     expenditure are the sums of its flows, as gegravity computes them.
     """
-    path = data_path(data_dir, "gegravity_sample", "sample_data_set.dlm")
+    path = dataset_dir(data_dir, "gegravity_sample", "sample_data_set.dlm") / "sample_data_set.dlm"
     return read_gravity_panel(
         path,
         theta=theta,
@@ -324,11 +326,14 @@ def read_wiod_eu(
 ) -> World:
     """Zylkin's ``ge_gravity`` example: WIOD 2016 release, 43 countries + ROW, one year.
 
+    ``data_dir`` is the data root (default ``../shared/data``) or the data set's folder.
+
     ``data_dir/ge_gravity_wiod_eu/converted/TradeData0014.csv`` (see its ``SOURCE.md``);
     years 2000, 2005, 2010, 2014; USD million; ``theta = 4`` as in Baier, Yotov & Zylkin
     (2019). The EU-enlargement experiment uses ``year=2000`` as its baseline.
     """
-    path = data_path(data_dir, "ge_gravity_wiod_eu", "converted", "TradeData0014.csv")
+    marker = "converted/TradeData0014.csv"
+    path = dataset_dir(data_dir, "ge_gravity_wiod_eu", marker) / marker
     return read_gravity_panel(
         path,
         year=year,
@@ -347,6 +352,8 @@ def read_liberation_day(
     min_domestic_share: float = 0.0,
 ) -> World:
     """Ignatenko, Lashkaripour, Macedoni & Simonovska (2025): 194 countries, 2023.
+
+    ``data_dir`` is the data root (default ``../shared/data``) or the data set's folder.
 
     Files in ``data_dir/liberation_day_2025/base_data`` (see ``SOURCE.md``): a 194 x 194
     matrix ``trade_cepii.csv`` (row = exporter, column = importer, thousand USD, diagonal
@@ -369,7 +376,7 @@ def read_liberation_day(
 
     The diagonal of ``final_demand`` and all of ``value_added`` are flagged imputed.
     """
-    base = data_path(data_dir, "liberation_day_2025", "base_data")
+    base = dataset_dir(data_dir, "liberation_day_2025", "base_data") / "base_data"
     f_trade = base / "trade_cepii.csv"
     f_gdp = base / "gdp.csv"
     f_labels = base / "country_labels.csv"
