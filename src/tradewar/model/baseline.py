@@ -148,11 +148,20 @@ class Baseline:
         for name, bad, what in checks:
             if bad:
                 raise ModelError(f"{name} violates {what}", field=name, expected=what)
+        ro = {k: _ro(v) for k, (v, _) in arrays.items()}
         return cls(
             regions=tuple(str(r) for r in regions),
             sectors=tuple(str(s) for s in sectors),
+            X=ro["X"],
+            pi=ro["pi"],
+            tau=ro["tau"],
+            gamma_va=ro["gamma_va"],
+            gamma_io=ro["gamma_io"],
+            alpha=ro["alpha"],
+            wL=ro["wL"],
+            D=ro["D"],
+            theta=ro["theta"],
             unit=unit,
-            **{k: _ro(v) for k, (v, _) in arrays.items()},
         )
 
     @classmethod
@@ -162,7 +171,7 @@ class Baseline:
         Z = world.intermediate.values  # [i, k, n, s]
         F = world.final_demand.values  # [i, j, n]
         VA = world.value_added.values  # [n, j]
-        N, J = world.shape
+        N = len(world.regions)
         tau = 1.0 + t.transpose(1, 0, 2)  # [n, i, j]
         trade = (Z.sum(axis=3) + F).transpose(2, 0, 1)  # [n, i, j] net of tariffs
         gross = tau * trade
@@ -236,7 +245,11 @@ class Baseline:
         return xr.DataArray(
             (self.tau - 1.0).transpose(1, 0, 2),
             dims=("origin", "region", "product"),
-            coords={"origin": list(self.regions), "region": list(self.regions), "product": list(self.sectors)},
+            coords={
+                "origin": list(self.regions),
+                "region": list(self.regions),
+                "product": list(self.sectors),
+            },
         )
 
     def __repr__(self) -> str:

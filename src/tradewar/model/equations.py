@@ -39,8 +39,10 @@ def price_index_and_shares(
 ) -> tuple[FloatArray, FloatArray]:
     r"""Price index and new trade shares (CP eqs. 11 and 12).
 
-    .. math:: \hat P_{nj}^{-\theta_j} = \sum_i \pi_{nij} (\hat\kappa_{nij} \hat c_{ij})^{-\theta_j},
-              \qquad \pi'_{nij} = \pi_{nij} \left(\frac{\hat\kappa_{nij}\hat c_{ij}}{\hat P_{nj}}\right)^{-\theta_j}
+    .. math:: \hat P_{nj}^{-\theta_j} = \sum_i \pi_{nij} (\hat\kappa_{nij} \hat c_{ij})^{-\theta_j}
+
+    .. math:: \pi'_{nij} = \pi_{nij}
+              \left(\frac{\hat\kappa_{nij}\hat c_{ij}}{\hat P_{nj}}\right)^{-\theta_j}
 
     ``log_P_ref`` (any finite guess of ln P̂, e.g. the last iterate) scales the exponents so
     that they stay near zero: the terms are ``(κ̂ ĉ / P̂_ref)^(-θ)``. ``κ̂ = ∞`` gives an
@@ -114,9 +116,9 @@ def tot_vot_decomposition(
     are zero in the baseline contribute nothing.
     """
     exports0 = trade0.transpose(1, 0, 2)
-    tot = (exports0 * (c_hat[:, None, :] - 1.0)).sum(axis=(1, 2)) - (
-        trade0 * (c_hat[None, :, :] - 1.0)
-    ).sum(axis=(1, 2))
+    tot = (exports0 * (c_hat[:, None, :] - 1.0)).sum(axis=(1, 2)) - (trade0 * (c_hat[None, :, :] - 1.0)).sum(
+        axis=(1, 2)
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         m_hat = np.where(trade0 > 0, trade1 / np.where(trade0 > 0, trade0, 1.0), 0.0)
     vot = ((tau0 - 1.0) * trade0 * (m_hat - c_hat[None, :, :])).sum(axis=(1, 2))

@@ -174,6 +174,29 @@ class Equilibrium:
             attrs={"unit": b.unit, "note": "values at basic prices (net of tariffs)"},
         )
 
+    def rescaled(self, k: float) -> Equilibrium:
+        """The same real equilibrium in another numeraire: every nominal hat and level x k.
+
+        ``ŵ, P̂, ĉ, X', Y', R', D', I'`` are multiplied by ``k``; shares, real wages and
+        real income are unchanged. (The model is homogeneous of degree one in nominal
+        variables when deficits scale with them, as under ``"zero"`` and ``"fixed"``.)
+        Used to compare nominal results with software that fixes another numeraire.
+        """
+        from dataclasses import replace
+
+        lk = float(np.log(k))
+        return replace(
+            self,
+            w_hat=self.w_hat * k,
+            log_P=self.log_P + lk,
+            log_c=self.log_c + lk,
+            X=self.X * k,
+            Y=self.Y * k,
+            R=self.R * k,
+            D=self.D * k,
+            income=self.income * k,
+        )
+
     # ------------------------------------------------------------------ new baselines
     def as_baseline(self) -> Baseline:
         """The counterfactual as a new Baseline (levels in the same units), for chaining.

@@ -114,7 +114,10 @@ class Shock:
         mask = o[:, None, None] & r[None, :, None] & p[None, None, :]
         return mask & ~np.eye(len(regs), dtype=bool)[:, :, None]
 
-    def _values(self, value: float | xr.DataArray, like: xr.DataArray, what: str) -> np.ndarray:
+    def _values(
+        self, value: float | xr.DataArray, like: xr.DataArray, what: str, mask: np.ndarray
+    ) -> np.ndarray:
+        """``value`` as an array shaped like ``like``; it must cover every cell of ``mask``."""
         if isinstance(value, xr.DataArray):
             missing = [d for d in value.dims if d not in like.dims]
             if missing:
@@ -123,12 +126,12 @@ class Shock:
                     field=what,
                     expected=f"a number or an array over a subset of {like.dims}",
                 )
-            v = value.broadcast_like(like).transpose(*like.dims).reindex_like(like)
-            if v.isnull().any():
+            arr = value.broadcast_like(like).reindex_like(like).transpose(*like.dims)
+            out = np.asarray(arr.values, dtype=float)
+            if np.isnan(out[mask]).any():
                 raise ScenarioError(f"{what} does not cover every selected cell", field=what)
-            return np.asarray(v.values, dtype=float)
-        v = float(value)
-        return np.full(like.shape, v)
+            return out
+        return np.full(like.shape, float(value))
 
     def _with(self, note: str, **kw: object) -> Shock:
         new = replace(self, description=(*self.description, note), **kw)  # type: ignore[arg-type]
@@ -147,7 +150,7 @@ class Shock:
     ) -> Shock:
         """Set the tariff ``region`` levies on ``product`` from ``origin`` to ``value`` (fraction)."""
         mask = self._pair_mask(origin, region, product)
-        v = self._values(value, self.tariff, "tariff")
+        v = self._values(value, self.tariff, "tariff", mask)
         new = np.where(mask, v, self.tariff.values)
         self._check_tariff(new)
         return self._with(f"set_tariff({origin}, {region}, {product})", tariff=self.tariff.copy(data=new))
@@ -162,7 +165,7 @@ class Shock:
     ) -> Shock:
         """Add ``delta`` (fraction, e.g. 0.1 = 10 points) to the selected tariffs."""
         mask = self._pair_mask(origin, region, product)
-        v = self._values(delta, self.tariff, "tariff")
+        v = self._values(delta, self.tariff, "tariff", mask)
         new = np.where(mask, self.tariff.values + v, self.tariff.values)
         self._check_tariff(new)
         return self._with(f"add_tariff({origin}, {region}, {product})", tariff=self.tariff.copy(data=new))
@@ -177,8 +180,8 @@ class Shock:
     ) -> Shock:
         """Multiply iceberg costs by ``factor`` (d̂ > 0; ``np.inf`` bans the flow)."""
         mask = self._pair_mask(origin, region, product)
-        v = self._values(factor, self.trade_cost, "trade_cost")
-        if np.isnan(v).any() or (v[mask] <= 0).any():
+        v = self._values(factor, self.trade_cost, "trade_cost", mask)
+        if np.isnan(v[mask]).any() or (v[mask] <= 0).any():
             raise ScenarioError(
                 "trade-cost factors must be > 0 (np.inf for a ban)",
                 field="trade_cost",
@@ -197,7 +200,7 @@ class Shock:
         r = _select(self.regions, region, "region")
         s = _select(self.sectors, sector, "sector")
         mask = r[:, None] & s[None, :]
-        v = self._values(factor, self.productivity, "productivity")
+        v = self._values(factor, self.productivity, "productivity", mask)
         if (~np.isfinite(v[mask])).any() or (v[mask] <= 0).any():
             raise ScenarioError(
                 "productivity factors must be finite and > 0", field="productivity", expected="Â > 0"

@@ -96,7 +96,9 @@ def solve(
     base = model if isinstance(model, Baseline) else Baseline.from_world(model)  # type: ignore[arg-type]
     shock = Shock.none(base) if shock is None else shock
     if closure not in ("exact", "fixed_expenditure"):
-        raise ModelError(f"unknown closure {closure!r}", field="closure", expected="exact | fixed_expenditure")
+        raise ModelError(
+            f"unknown closure {closure!r}", field="closure", expected="exact | fixed_expenditure"
+        )
     N, J = base.shape
     tau_new, log_kappa, log_A = _shock_arrays(base, shock)
     banned = np.isinf(log_kappa) & (base.pi > 0)
