@@ -13,7 +13,8 @@ folder that is renamed into place only when everything is written):
     scenario, region, year, welfare_pct (exact real-income change), real_wage_pct,
     terms_of_trade_pct, volume_of_trade_pct (Caliendo-Parro eq. 16 terms),
     tot_plus_vot_pct, and ``self_sufficiency_<SECTOR>`` (domestic output / domestic use
-    in the counterfactual) with ``..._baseline`` for each chokepoint sector of the World.
+    in the counterfactual) with ``..._baseline`` for each chokepoint sector of the World;
+    empty where a region neither makes nor uses the product (listed in summary.json).
 ``sectors.csv``
     scenario, region, sector, year, output_change_pct (real), output_value_change_pct,
     price_change_pct, output_before, output_after.
@@ -27,7 +28,8 @@ folder that is renamed into place only when everything is written):
     the self-contained report (see :mod:`tradewar.report.html`).
 
 No NaN or infinite number reaches these files: the tables are checked and a
-:class:`~tradewar.errors.ModelError` is raised instead.
+:class:`~tradewar.errors.ModelError` is raised instead. The one exception is documented
+above: undefined self-sufficiency (0/0) is an empty cell, never a number.
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ class ScenarioRun:
     regions, sectors, flows: long tables (see the module docstring).
     solver: one record per year (converged, iterations, residual, seconds, method, checks).
     chokepoints: the chokepoint sectors reported.
+    undefined_self_sufficiency: (region, sector) pairs that neither make nor use the
+        product (0/0): their self-sufficiency cells are empty.
     """
 
     scenario: Scenario
@@ -96,6 +100,7 @@ class ScenarioRun:
     flows: pd.DataFrame
     solver: tuple[dict[str, Any], ...]
     chokepoints: tuple[str, ...]
+    undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
 
     def summary_table(self, year: int | None = None) -> pd.DataFrame:
         """Regions in ``year`` (default: the last) with the headline columns."""
@@ -151,9 +156,14 @@ def _self_sufficiency(world: World, sectors: Sequence[str]) -> pd.DataFrame:
     return df.pivot(index="region", columns="product", values="ss").reindex(world.regions)
 
 
-def _check_finite(df: pd.DataFrame, what: str, keys: Sequence[str]) -> None:
-    num = df.select_dtypes(include=[np.number])
+def _check_finite(
+    df: pd.DataFrame, what: str, keys: Sequence[str], allowed: np.ndarray | None = None
+) -> None:
+    is_num = np.array([pd.api.types.is_numeric_dtype(t) for t in df.dtypes])
+    num = df.loc[:, is_num]
     bad = ~np.isfinite(num.to_numpy(dtype=float))
+    if allowed is not None:
+        bad &= ~allowed[:, is_num]
     if bad.any():
         r, c = np.argwhere(bad)[0]
         row = df.iloc[int(r)]
@@ -226,6 +236,11 @@ def run_scenario(
     shocks = {y: policy_to_shock(policies[y], w, deficits) for y in yrs}
     base = baseline if baseline is not None else Baseline.from_world(w)
     ss_base = _self_sufficiency(w, chokes) if chokes else None
+    # self-sufficiency is undefined (0/0) where a region neither makes nor uses a product;
+    # those cells stay empty, are listed in `undefined`, and are the only ones allowed so
+    undefined: list[tuple[str, str]] = []
+    if ss_base is not None:
+        undefined = [(str(r), str(s)) for s in chokes for r in ss_base.index[ss_base[s].isna()]]
 
     region_rows: list[pd.DataFrame] = []
     sector_rows: list[pd.DataFrame] = []
@@ -290,7 +305,12 @@ def run_scenario(
     flows = pd.concat(flow_rows, ignore_index=True)
     for df in (regions, sectors, flows):
         df.insert(0, "scenario", sc.name)
-    _check_finite(regions, "regions table", ["scenario", "region", "year"])
+    allowed = np.zeros(regions.shape, dtype=bool)
+    for r, s in undefined:
+        rows = (regions["region"] == r).to_numpy()
+        for c in (f"self_sufficiency_{s}", f"self_sufficiency_{s}_baseline"):
+            allowed[rows, regions.columns.get_loc(c)] = True
+    _check_finite(regions, "regions table", ["scenario", "region", "year"], allowed=allowed)
     _check_finite(sectors, "sectors table", ["scenario", "region", "sector", "year"])
     _check_finite(flows, "flows table", ["scenario", "origin", "region", "product", "year"])
     return ScenarioRun(
@@ -304,6 +324,7 @@ def run_scenario(
         flows=flows,
         solver=tuple(records),
         chokepoints=chokes,
+        undefined_self_sufficiency=tuple(undefined),
     )
 
 
@@ -390,6 +411,10 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
                 "composed": r.scenario.to_dict(),
                 "world": r.world_spec,
                 "solver": list(r.solver),
+                "self_sufficiency_undefined": [
+                    {"region": reg, "sector": sec, "reason": "neither makes nor uses the product"}
+                    for reg, sec in r.undefined_self_sufficiency
+                ],
             }
             for r in runs
         ],

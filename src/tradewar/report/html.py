@@ -78,13 +78,16 @@ def _fig_html(fig: go.Figure, name: str) -> str:
     return f'<div class="figure">{body}</div>'
 
 
-def _table(df: pd.DataFrame, digits: int = 2) -> str:
+def _table(df: pd.DataFrame, digits: int = 2, na_ok: Sequence[str] = ()) -> str:
+    """HTML table; NaN is an error except in the ``na_ok`` columns, where it reads "n/a"."""
     head = "".join(f"<th>{_esc(c)}</th>" for c in df.columns)
     rows = []
     for _, r in df.iterrows():
         cells = []
-        for v in r:
-            if isinstance(v, float | np.floating):
+        for col, v in r.items():
+            if isinstance(v, float | np.floating) and np.isnan(v) and col in na_ok:
+                cells.append('<td class="num">n/a</td>')
+            elif isinstance(v, float | np.floating):
                 _finite(v, "table")
                 cells.append(f'<td class="num">{v:,.{digits}f}</td>')
             else:
@@ -180,7 +183,10 @@ def _ss_figs(run: ScenarioRun, key: str) -> list[str]:
     for s in run.chokepoints:
         fig = go.Figure()
         col, base_col = f"self_sufficiency_{s}", f"self_sufficiency_{s}_baseline"
+        skipped = [r for r, sec in run.undefined_self_sufficiency if sec == s]
         for region, g in run.regions.groupby("region", sort=False):
+            if region in skipped:
+                continue
             x = ["base", *[str(y) for y in g["year"]]]
             y = [float(g[base_col].iloc[0]), *g[col].tolist()]
             _finite(y, f"self-sufficiency of {s}")
@@ -190,6 +196,11 @@ def _ss_figs(run: ScenarioRun, key: str) -> list[str]:
             xaxis_title="year", yaxis_title="ratio", xaxis={"type": "category"},
         )
         out.append(_fig_html(fig, f"{key}-ss-{s}"))
+        if skipped:
+            out.append(
+                f"<p class='small'>Not shown: {_esc(', '.join(skipped))} (neither makes nor uses "
+                f"{_esc(names.get(s, s))}, so self-sufficiency is undefined).</p>"
+            )
     return out
 
 
@@ -214,7 +225,14 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
         parts.append("<ul>" + "".join(f"<li>{_esc(a)}</li>" for a in sc.assumptions) + "</ul>")
     parts.append(_table(measure_rows(sc, run.years)))
     parts.append("<h3>Welfare by region</h3>")
-    parts.append(_table(run.summary_table().rename(columns=_nice), digits=3))
+    summary = run.summary_table().rename(columns=_nice)
+    ss_cols = [_nice(f"self_sufficiency_{s}") for s in run.chokepoints]
+    parts.append(_table(summary, digits=3, na_ok=ss_cols))
+    if run.undefined_self_sufficiency:
+        pairs = ", ".join(f"{r} {s}" for r, s in run.undefined_self_sufficiency)
+        parts.append(
+            f"<p class='small'>n/a: the region neither makes nor uses the product ({_esc(pairs)}).</p>"
+        )
     parts.extend(_welfare_figs(run, key))
     parts.append("<h3>Sector output</h3>")
     parts.append(_sector_fig(run, key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +98,11 @@ def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _num(v: Any) -> str:
+    x = float(v)
+    return "n/a" if math.isnan(x) else f"{x:.3f}"
+
+
 def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
     """A short rich table of the headline results of ``run`` in ``year`` (default: last)."""
     y = run.years[-1] if year is None else year
@@ -110,7 +116,9 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
         "volume_of_trade_pct": "VoT %",
     }
     for c in df.columns:
-        table.add_column(heads.get(c, c.replace("self_sufficiency_", "self-suff. ")), justify="right")
+        table.add_column(heads.get(c, c.replace("self_sufficiency_", "SS ")), justify="right")
+    if run.chokepoints:
+        table.caption = "SS = self-sufficiency: domestic output / domestic use (ratio, not %)"
     for _, r in df.iterrows():
-        table.add_row(*[str(r[c]) if c == "region" else f"{float(r[c]):.3f}" for c in df.columns])
+        table.add_row(*[str(r[c]) if c == "region" else _num(r[c]) for c in df.columns])
     return table
