@@ -27,7 +27,7 @@ def test_shipped_concordance_covers_every_hs2_chapter_once() -> None:
 @pytest.mark.parametrize(
     ("hs6", "sector"),
     [
-        ("848620", "CEQ"),  # semiconductor manufacturing machines
+        ("848620", "SME"),  # semiconductor manufacturing machines
         ("854231", "SEM"),  # processors and controllers
         ("854140", "SEM"),  # LEDs (HS 8541)
         ("280530", "CRM"),  # rare-earth metals
@@ -36,8 +36,8 @@ def test_shipped_concordance_covers_every_hs2_chapter_once() -> None:
         ("850511", "CRM"),  # permanent magnets
         ("850760", "VEH"),  # lithium-ion batteries
         ("870380", "VEH"),  # electric cars
-        ("847130", "ICT"),  # laptops
-        ("851712", "ICT"),  # phones
+        ("847130", "ELE"),  # laptops
+        ("851712", "ELE"),  # phones
         ("100199", "AGR"),
         ("270900", "ENE"),
     ],
@@ -105,7 +105,7 @@ def test_us_section_301_schedule_as_of_dates(shared_data: Path) -> None:
     assert before.mean() == pytest.approx(0.04596, abs=1e-4)
     assert after.mean() == pytest.approx(0.24839, abs=1e-4)
     by_sector = sector_tariffs(after, load_concordance())
-    assert by_sector["CEQ"] == pytest.approx(0.25, abs=0.03)
+    assert by_sector["SME"] == pytest.approx(0.25, abs=0.03)
     assert ((by_sector >= 0) & (by_sector < 1)).all()
 
 
