@@ -27,3 +27,7 @@ from tradewar.cli import run_cmd, scenarios_cmd  # noqa: E402
 
 app.command("run")(run_cmd.run)
 app.add_typer(scenarios_cmd.app, name="scenarios")
+
+from tradewar.cli import validate_cmd  # noqa: E402
+
+app.command("validate")(validate_cmd.validate)
