@@ -31,3 +31,7 @@ app.add_typer(scenarios_cmd.app, name="scenarios")
 from tradewar.cli import validate_cmd  # noqa: E402
 
 app.command("validate")(validate_cmd.validate)
+
+from tradewar.cli import world_cmd  # noqa: E402
+
+app.add_typer(world_cmd.app, name="world")

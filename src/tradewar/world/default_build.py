@@ -390,7 +390,7 @@ def build_default_world(sources: Sources | None = None) -> World:
         region_names=dict(src.regions),
         sector_names=dict(src.sectors),
         notes=(
-            f"{src.notice}: every cell is imputed from cited margins and stated assumptions",
+            "every cell is imputed from cited margins and stated assumptions (see PROVENANCE.md)",
             "cited: "
             + "; ".join(f"{k} ({c.source.publisher}, {c.source.year})" for k, c in src.cited.items()),
             "baseline tariffs as of January 2025 (MFN, FTAs, US-China trade war), before the 2025 escalation",

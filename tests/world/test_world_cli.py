@@ -1,0 +1,76 @@
+"""`tradewar world info`: tables, machine output, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from tradewar.cli.main import app
+from tradewar.world.bundle import write_bundle
+from tradewar.world.synthetic import synthetic_world
+
+runner = CliRunner()
+
+
+def test_info_default_tables() -> None:
+    res = runner.invoke(app, ["world", "info", "default"])
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert out.count("stylized world, not for policy conclusions") == 1
+    for word in ("Totals", "Regions", "Sectors", "Provenance", "Account checks", "SEM", "ASEAN"):
+        assert word in out
+    assert "FAILED" not in out
+
+
+def test_info_json() -> None:
+    res = runner.invoke(app, ["world", "info", "default", "--json"])
+    assert res.exit_code == 0
+    text = res.stdout
+    payload = json.loads(text[text.index("{") :])
+    assert payload["stylized"] is True
+    assert payload["n_regions"] == 9 and payload["n_sectors"] == 12
+    assert all(c["ok"] for c in payload["account_checks"])
+    assert {r["region"] for r in payload["regions"]} >= {"USA", "CHN", "TWN"}
+    assert payload["imputed_share"]["intermediate"] == 1.0
+
+
+def test_info_csv(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["world", "info", "default", "--csv"])
+    assert res.exit_code == 0
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith(("region,", "USA,", "CHN,", "EU,"))]
+    path = tmp_path / "x.csv"
+    path.write_text("\n".join(lines))
+    df = pd.read_csv(path)
+    assert list(df.columns) == ["region", "sector", "gross_output", "value_added", "exports", "imports"]
+
+
+def test_info_bundle_and_options(tmp_path: Path, shared_data: Path) -> None:
+    path = write_bundle(synthetic_world(3, 2, seed=4), tmp_path / "w")
+    res = runner.invoke(app, ["world", "info", str(path)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["world", "info", "wiod-eu", "--data-dir", str(shared_data), "-o", "year=2000"])
+    assert res.exit_code == 0, res.output
+    assert "2000" in res.output
+
+
+def _assert_clean_error(args: list[str], *needles: str) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code != 0
+    assert "Traceback" not in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    for needle in needles:
+        assert needle in res.output, res.output
+
+
+def test_errors_without_traceback(tmp_path: Path) -> None:
+    _assert_clean_error(["world", "info", "xyz:foo"], "unknown format", "expected:", "fix:")
+    _assert_clean_error(["world", "info", "nosuchworld"], "not a shipped name")
+    _assert_clean_error(["world", "info", "default", "-o", "nonsense"], "KEY=VALUE")
+    _assert_clean_error(["world", "info", "default", "--csv", "--json"], "exclude each other")
+    bad = tmp_path / "panel.csv"
+    bad.write_text("exporter,importer,trade\nUSA,USA,1\nUSA,CAN,-2\nCAN,USA,1\nCAN,CAN,1\n")
+    _assert_clean_error(["world", "info", f"gravity:{bad}"], "negative", "panel.csv")
+    _assert_clean_error(["world", "info", f"gegravity:{tmp_path}"], "not found", "sample_data_set.dlm")
