@@ -201,8 +201,8 @@ def test_one_sector_gravity_matches_independent_solution() -> None:
     theta = float(b.theta[0])
     d = np.ones((6, 6))
     d[2, 4] = d[4, 2] = 0.8  # an agreement between regions 2 and 4 (importer, exporter)
-    factor = xr.DataArray(d.T[:, :, None], dims=("origin", "region", "product"),
-                          coords={"origin": w1.regions, "region": w1.regions, "product": w1.sectors})  # fmt: skip
+    coords = {"origin": w1.regions, "region": w1.regions, "product": w1.sectors}
+    factor = xr.DataArray(d.T[:, :, None], dims=("origin", "region", "product"), coords=coords)
     eq = solve(w1, Shock.none(w1).scale_trade_cost(factor))
     Y = b.wL
     E = b.X[:, 0]
