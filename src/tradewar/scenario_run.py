@@ -88,6 +88,7 @@ class ScenarioRun:
     chokepoints: the chokepoint sectors reported.
     undefined_self_sufficiency: (region, sector) pairs that neither make nor use the
         product (0/0): their self-sufficiency cells are empty.
+    deficits: the deficit rule the engine used.
     """
 
     scenario: Scenario
@@ -101,6 +102,7 @@ class ScenarioRun:
     solver: tuple[dict[str, Any], ...]
     chokepoints: tuple[str, ...]
     undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
+    deficits: str = "data"
 
     def summary_table(self, year: int | None = None) -> pd.DataFrame:
         """Regions in ``year`` (default: the last) with the headline columns."""
@@ -184,7 +186,7 @@ def run_scenario(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
-    deficits: str = "data",
+    deficits: str | None = None,
     tol: float = 1e-10,
     max_iter: int = 2000,
     chokepoints: Sequence[str] | None = None,
@@ -200,7 +202,9 @@ def run_scenario(
     years: years to solve; default: the scenario's ``years``, else 2026-2030.
     data_dir: reference-data root for world specs such as ``cp2015``.
     progress: called as ``progress(label, done)`` after each solved year.
-    deficits: the engine's deficit rule (``data``, ``fixed`` or ``zero``).
+    deficits: the engine's deficit rule (``data``, ``fixed`` or ``zero``); default: the
+        scenario's, else ``data``. With ``zero`` the World is first re-solved with zero
+        deficits (Caliendo and Parro's procedure) and every year is relative to that.
     tol, max_iter: solver settings.
     chokepoints: sectors whose self-sufficiency is reported (default
         :data:`CHOKEPOINT_SECTORS` present in the World).
@@ -232,9 +236,18 @@ def run_scenario(
     wanted = chokepoints if chokepoints is not None else CHOKEPOINT_SECTORS
     chokes = tuple(s for s in wanted if s in w.sectors)
     # validate and translate everything before solving anything
+    rule = deficits or sc.deficits or "data"
+    if rule not in ("data", "fixed", "zero"):
+        raise ScenarioError(
+            f"unknown deficit rule {rule!r}", field="deficits", expected="data, fixed or zero"
+        )
     policies = translate(sc, w, yrs)
-    shocks = {y: policy_to_shock(policies[y], w, deficits) for y in yrs}
+    shocks = {y: policy_to_shock(policies[y], w, rule) for y in yrs}
     base = baseline if baseline is not None else Baseline.from_world(w)
+    if rule == "zero":
+        from tradewar.model import Shock
+
+        base = solve(base, Shock.none(base).with_deficits("zero"), tol=tol, max_iter=max_iter).as_baseline()
     ss_base = _self_sufficiency(w, chokes) if chokes else None
     # self-sufficiency is undefined (0/0) where a region neither makes nor uses a product;
     # those cells stay empty, are listed in `undefined`, and are the only ones allowed so
@@ -325,6 +338,7 @@ def run_scenario(
         solver=tuple(records),
         chokepoints=chokes,
         undefined_self_sufficiency=tuple(undefined),
+        deficits=rule,
     )
 
 
@@ -410,6 +424,7 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
                 "assumptions": list(r.scenario.assumptions),
                 "composed": r.scenario.to_dict(),
                 "world": r.world_spec,
+                "deficits": r.deficits,
                 "solver": list(r.solver),
                 "self_sufficiency_undefined": [
                     {"region": reg, "sector": sec, "reason": "neither makes nor uses the product"}

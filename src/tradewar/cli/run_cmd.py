@@ -54,8 +54,12 @@ def run(
         typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
     ] = None,
     deficits: Annotated[
-        str, typer.Option("--deficits", help="Deficit rule of the engine: data, fixed or zero.")
-    ] = "data",
+        str | None,
+        typer.Option(
+            "--deficits",
+            help="Deficit rule of the engine: data, fixed or zero (default: the scenario's, else data).",
+        ),
+    ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
 ) -> None:
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""

@@ -275,6 +275,23 @@ class TariffMeasure(_Bilateral):
         return self
 
 
+class TariffLayerMeasure(_Bilateral):
+    """Set the tariffs of ``imposer`` on ``target`` to a tariff layer the World carries.
+
+    A World may hold alternative tariff schedules (``World.tariff_layers``, e.g. the
+    CP2015 World's ``"2005"`` applied tariffs). ``imposer`` and ``target`` may be the same
+    group (``[CAN, MEX, USA]`` on ``[CAN, MEX, USA]``: the tariffs among its members).
+    """
+
+    type: Literal["tariff_layer"]
+    layer: str = Field(min_length=1)
+
+    @field_validator("layer", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+
 class ExportControlMeasure(_Bilateral):
     """Export controls by ``imposer`` on ``sectors`` sold to ``target``.
 
@@ -453,6 +470,7 @@ class TariffScheduleMeasure(_Bilateral):
 
 Measure = Annotated[
     TariffMeasure
+    | TariffLayerMeasure
     | ExportControlMeasure
     | ImportBanMeasure
     | QuotaMeasure
@@ -465,6 +483,7 @@ Measure = Annotated[
 #: Measure models by their ``type``.
 MEASURE_TYPES: dict[str, type[BaseModel]] = {
     "tariff": TariffMeasure,
+    "tariff_layer": TariffLayerMeasure,
     "export_control": ExportControlMeasure,
     "import_ban": ImportBanMeasure,
     "quota": QuotaMeasure,
@@ -480,6 +499,11 @@ class ScenarioFile(_Strict):
     title: str = Field(min_length=3)
     description: str = Field(min_length=3)
     baseline: str = "default"
+    #: The engine's rule for aggregate trade deficits (see tradewar.model.Shock): ``data``
+    #: keeps them; ``zero`` closes them in a re-solved baseline first (Caliendo-Parro's
+    #: main case), and results are relative to that baseline; ``fixed`` holds them as a
+    #: share of world income. None: inherited from includes, else ``data``.
+    deficits: Literal["data", "zero", "fixed"] | None = None
     years: Years | None = None
     include: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)

@@ -32,6 +32,7 @@ from tradewar.policy.models import (
     ProductivityMeasure,
     QuotaMeasure,
     ScenarioFile,
+    TariffLayerMeasure,
     TariffMeasure,
     TariffScheduleMeasure,
     TradeCostMeasure,
@@ -130,6 +131,7 @@ class Scenario:
     years: default years to run, from the top-level file or the first include that has them.
     measures: all measures in application order.
     files: every file that went into it, includes first.
+    deficits: the deficit rule (``data``, ``zero``, ``fixed``), or None if no file says.
     """
 
     name: str
@@ -141,6 +143,7 @@ class Scenario:
     assumptions: tuple[str, ...]
     measures: tuple[PlacedMeasure, ...]
     files: tuple[str, ...] = field(default_factory=tuple)
+    deficits: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The composed scenario as a plain dict that loads back as a scenario file."""
@@ -149,6 +152,8 @@ class Scenario:
             "description": self.description,
             "baseline": self.baseline,
         }
+        if self.deficits is not None:
+            out["deficits"] = self.deficits
         if self.years is not None:
             out["years"] = self.years.model_dump(by_alias=True, exclude_none=True)
         if self.assumptions:
@@ -302,10 +307,9 @@ def _check_file_measures(sf: ScenarioFile, doc: LocatedYaml) -> None:
         if isinstance(m, TariffMeasure | ExportControlMeasure | ImportBanMeasure | TradeCostMeasure):
             imp = [m.imposer] if isinstance(m.imposer, str) else m.imposer
             tgt = [m.target] if isinstance(m.target, str) else m.target
-            both = sorted(set(imp) & set(tgt) - {"all"})
-            if both:
+            if len(imp) == 1 and imp == tgt and imp != ["all"]:
                 raise ScenarioError(
-                    f"{both[0]!r} is both imposer and target",
+                    f"{imp[0]!r} is both imposer and target",
                     file=doc.where(("measures", i, "target")),
                     field=_dotted(("measures", i, "target")),
                     fix="a measure acts between different regions; for domestic policy use productivity",
@@ -364,7 +368,7 @@ def _cells(m: Any) -> list[_Cell]:
         return [("productivity", _Sel(m.region), _Sel(m.region), _Sel(m.sectors, m.exclude_sectors))]
     sectors = _Sel("all") if isinstance(m, TariffScheduleMeasure) else _Sel(m.sectors, m.exclude_sectors)
     imp, tgt = _Sel(m.imposer), _Sel(m.target, m.exclude_targets)
-    if isinstance(m, TariffMeasure | TariffScheduleMeasure):
+    if isinstance(m, TariffMeasure | TariffScheduleMeasure | TariffLayerMeasure):
         return [("tariff", tgt, imp, sectors)]
     if isinstance(m, ExportControlMeasure):
         return [("trade cost", imp, tgt, sectors)]
@@ -430,6 +434,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
     files: list[str] = []
     assumptions: list[str] = list(sf.assumptions)
     years = sf.years
+    deficits: str | None = sf.deficits
     for k, inc in enumerate(sf.include):
         try:
             ipath = resolve_scenario(inc, base)
@@ -447,6 +452,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         assumptions.extend(f"[{sub.name}] {a}" for a in sub.assumptions if not a.startswith("["))
         assumptions.extend(a for a in sub.assumptions if a.startswith("["))
         years = years or sub.years
+        deficits = deficits or sub.deficits
     measures.extend(PlacedMeasure(m, doc, i, name) for i, m in enumerate(sf.measures))
     files.append(doc.file)
     return Scenario(
@@ -459,6 +465,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         assumptions=tuple(assumptions),
         measures=tuple(measures),
         files=tuple(files),
+        deficits=deficits,
     )
 
 

@@ -14,6 +14,7 @@ the year writes the cells it covers, so **later measures override earlier ones**
 ``tariff`` with ``action: add``, which adds to the tariff in force. Per measure type:
 
 * ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (set) or += t (add).
+* ``tariff_layer``: tariff[target -> imposer, sectors] = the World's named tariff layer.
 * ``export_control``: trade_cost[imposer -> target] = inf (ban), 1 + t_e (licence with
   tariff-equivalent t_e: a resource cost that raises no revenue) or 1 (lift).
 * ``import_ban``: trade_cost[target -> imposer] = inf (ban) or 1 (lift).
@@ -44,6 +45,7 @@ from tradewar.policy.models import (
     ExportControlMeasure,
     ImportBanMeasure,
     ProductivityMeasure,
+    TariffLayerMeasure,
     TariffMeasure,
     TariffScheduleMeasure,
     TradeCostMeasure,
@@ -94,7 +96,9 @@ def _select(value: str | list[str], known: Sequence[str], exclude: Iterable[str]
 
 def _targets(m: Any, world: World) -> tuple[list[str], list[str]]:
     imposers = _select(m.imposer, world.regions)
-    targets = [t for t in _select(m.target, world.regions, m.exclude_targets) if t not in imposers]
+    # a region in both lists (a group acting on its own members) meets itself only on the
+    # diagonal, which translate() restores to the baseline
+    targets = _select(m.target, world.regions, m.exclude_targets)
     return imposers, targets
 
 
@@ -195,7 +199,20 @@ def translate(
                 _check_tariffs(tariff, pm, year, world)
                 continue
             secs = [s_ix[s] for s in _select(m.sectors, world.sectors, m.exclude_sectors)]
-            if isinstance(m, TariffMeasure):
+            if isinstance(m, TariffLayerMeasure):
+                if m.layer not in world.tariff_layers:
+                    raise ScenarioError(
+                        f"world {world.meta.name!r} has no tariff layer {m.layer!r}",
+                        file=pm.where("layer"),
+                        field=f"measures[{pm.index}].layer",
+                        expected=f"one of: {', '.join(world.tariff_layers) or '(none)'}",
+                        fix="use a layer of the world, or a `tariff` measure with explicit rates",
+                    )
+                layer = world.tariff_layers[m.layer].transpose(*world.tariff.dims).values
+                cell = np.ix_(tgt, imp, secs)
+                tariff[cell] = layer[cell]
+                _check_tariffs(tariff, pm, year, world)
+            elif isinstance(m, TariffMeasure):
                 cell = np.ix_(tgt, imp, secs)
                 rate = m.magnitude.rate_at(year, m.years)
                 tariff[cell] = rate if m.action == "set" else tariff[cell] + rate

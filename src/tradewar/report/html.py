@@ -139,9 +139,12 @@ def _flow_figs(run: ScenarioRun, key: str) -> list[str]:
     last = run.years[-1]
     fl = run.flows[run.flows["year"] == last]
     tot = fl.groupby(["origin", "region"], sort=False)[["baseline", "counterfactual"]].sum()
-    if (tot["baseline"] <= 0).any():
-        raise ModelError("a bilateral pair has no baseline trade; cannot show % changes", field="flows")
-    change = 100.0 * (tot["counterfactual"] / tot["baseline"] - 1.0)
+    none = tot["baseline"] <= 0
+    if (tot.loc[none, "counterfactual"] > 0).any():
+        raise ModelError("a pair with no baseline trade trades in the counterfactual", field="flows")
+    # pairs that trade neither before nor after: no change
+    ratio = tot["counterfactual"].where(~none, 1.0) / tot["baseline"].where(~none, 1.0)
+    change = 100.0 * (ratio - 1.0)
     piv = change.unstack("region").reindex(index=run.world.regions, columns=run.world.regions)
     _finite(piv.to_numpy(), "trade-flow heatmap")
     lim = float(np.abs(piv.to_numpy()).max()) or 1.0

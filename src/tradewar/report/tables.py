@@ -49,7 +49,9 @@ def _what(m: Any, years: Sequence[int]) -> str:
             f"{f.amount:g} {f.unit} spent {f.spent.label()}, return {f.rate_of_return:g} per unit "
             "of spending -> productivity"
         )
-    mag = m.magnitude
+    if m.type == "tariff_layer":
+        return f"tariffs of the world's layer {m.layer!r}"
+    mag = getattr(m, "magnitude", None)
     in_force = [y for y in years if m.years.contains(y)]
     if mag is None or not in_force:
         return "-"
