@@ -13,11 +13,13 @@ from tradewar.world.readers.gravity import (
     read_liberation_day,
     read_wiod_eu,
 )
+from tradewar.world.readers.icio import read_icio
 
 __all__ = [
     "gravity_covariates",
     "read_gegravity_sample",
     "read_gravity_panel",
+    "read_icio",
     "read_liberation_day",
     "read_wiod_eu",
 ]
