@@ -140,3 +140,36 @@ measures:
     (tmp_path / "conc.csv").write_text("hs,sector,description\n01,S000,x\n02,XYZ,y\n")
     with pytest.raises(ScenarioError, match="does not have"):
         translate(sc, small_world, [2026])
+
+
+def test_section_301_schedule_on_the_default_world(shared_data: Path, tmp_path: Path, monkeypatch) -> None:
+    from tradewar.world.load import load_world
+
+    monkeypatch.setenv("TRADEWAR_SHARED_DATA", str(shared_data))
+    (tmp_path / "s301.yaml").write_text(
+        """\
+title: Section 301 tariffs after Phase One
+description: the US tariff schedule on China of 14 February 2020, concorded to the default world
+measures:
+  - name: section-301-2020
+    type: tariff_schedule
+    imposer: USA
+    target: CHN
+    file: ${TRADEWAR_SHARED_DATA}/us_china_tradewar_tariffs/us_tariffs_2020.csv
+    unit: percent
+    columns: {hs: hs6, tariff: tariff, date: time_of_tariff}
+    as_of: 2020-02-14
+    weights: equal
+    missing: skip
+    years: 2026-2030
+    source: {document: "USITC HTS China tariffs annex via tradewar-tracker (Waugh)", date: 2021-04-07}
+    assumption: simple means of HS6 lines (no HS6 trade weights in the data)
+"""
+    )
+    world = load_world("default")
+    pol = translate(load_scenario(str(tmp_path / "s301.yaml")), world, [2026])[2026]
+    t = pol.tariff.sel(origin="CHN", region="USA")
+    assert float(t.sel(product="SME")) == pytest.approx(0.25, abs=0.03)
+    assert float(t.sel(product="DIG")) == float(world.tariff.sel(origin="CHN", region="USA", product="DIG"))
+    goods = [s for s in world.sectors if s not in ("DIG", "SRV")]
+    assert ((t.sel(product=goods) > 0.05) & (t.sel(product=goods) < 0.5)).all()

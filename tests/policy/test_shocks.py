@@ -161,3 +161,35 @@ def test_world_is_not_mutated(small_world) -> None:
     before = small_world.tariff.values.copy()
     translate(scenario(tariff("set", target="all", sectors="all")), small_world, [2026, 2027])
     np.testing.assert_array_equal(small_world.tariff.values, before)
+
+
+def test_tariff_layer_and_group_measures(small_world) -> None:
+    import dataclasses
+
+    import xarray as xr
+
+    layer = xr.full_like(small_world.tariff, 0.5)
+    world = dataclasses.replace(small_world, tariff_layers={"future": layer})
+    text = HEAD + (
+        "  - type: tariff_layer\n    layer: future\n    imposer: [R000, R001]\n    target: [R000, R001]\n"
+        "    sectors: all\n    years: 2026\n    assumption: a group among itself\n"
+    )
+    pol = translate(load_scenario_text(text), world, [2026])[2026]
+    t = pol.tariff
+    assert float(t.sel(origin="R000", region="R001", product="S002")) == 0.5
+    assert float(t.sel(origin="R001", region="R000", product="S000")) == 0.5
+    assert float(t.sel(origin="R000", region="R000", product="S000")) == float(
+        world.tariff.sel(origin="R000", region="R000", product="S000")
+    )
+    assert pol.changed_cells(world)["tariff"] == 2 * 3
+    with pytest.raises(ScenarioError, match="no tariff layer 'future'") as info:
+        translate(load_scenario_text(text), small_world, [2026])
+    assert "line 5" in str(info.value)
+
+
+def test_deficit_rule_is_inherited_and_validated(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text(HEAD.replace("measures:", "deficits: zero\nmeasures:") + tariff())
+    sc = load_scenario_text("title: Top top\ndescription: top file\ninclude: [a.yaml]\n", base_dir=tmp_path)
+    assert sc.deficits == "zero" and "deficits: zero" in sc.to_yaml()
+    with pytest.raises(ScenarioError, match="'none' is not allowed"):
+        load_scenario_text(HEAD.replace("measures:", "deficits: none\nmeasures:") + tariff())

@@ -266,7 +266,21 @@ def _pydantic_to_scenario_error(err: ValidationError, doc: LocatedYaml) -> Scena
             sub, _, message = message[1:].partition(": ")
             path = (*path, *sub.split("."))
         message, _, fix_text = message.partition("; fix: ")
-        fix = fix_text or "correct the value as described"
+        generic = {
+            "string_too_short": "write a longer text",
+            "string_type": "write a text (quote it if YAML reads it as something else)",
+            "int_parsing": "write a whole number (a year)",
+            "int_type": "write a whole number (a year)",
+            "float_parsing": "write a number (no unit or % sign; the unit goes in `unit:`)",
+            "float_type": "write a number (no unit or % sign; the unit goes in `unit:`)",
+            "list_type": "write a list, e.g. [SEM, SME]",
+            "dict_type": "write a mapping of keys and values",
+            "model_type": "write a mapping of keys and values",
+            "greater_than": "use a positive number",
+            "greater_than_equal": "use a larger number",
+            "less_than_equal": "use a smaller number",
+        }
+        fix = fix_text or generic.get(kind, "see docs/scenarios.md for the allowed values")
     return ScenarioError(
         message + more,
         file=doc.where(path),
