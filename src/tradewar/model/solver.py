@@ -187,9 +187,13 @@ def solve(
             best = min(best, res)
             f_prev, g_prev = f, g
             if dF:
-                Fm = np.stack(dF, axis=1)
-                gamma, *_ = np.linalg.lstsq(Fm, f, rcond=1e-12)
-                u = g - np.stack(dG, axis=1) @ gamma
+                # least squares min ||f - ΔF γ|| by the (regularised) normal equations:
+                # m <= memory unknowns, so this is an m x m solve
+                Fm = np.stack(dF)
+                gram = Fm @ Fm.T
+                gram[np.diag_indices_from(gram)] += 1e-12 * float(np.trace(gram)) + 1e-300
+                gamma = np.linalg.solve(gram, Fm @ f)
+                u = g - gamma @ np.stack(dG)
             else:
                 u = g
         else:
