@@ -74,3 +74,13 @@ def test_errors_without_traceback(tmp_path: Path) -> None:
     bad.write_text("exporter,importer,trade\nUSA,USA,1\nUSA,CAN,-2\nCAN,USA,1\nCAN,CAN,1\n")
     _assert_clean_error(["world", "info", f"gravity:{bad}"], "negative", "panel.csv")
     _assert_clean_error(["world", "info", f"gegravity:{tmp_path}"], "not found", "sample_data_set.dlm")
+
+
+def test_unbalanced_bundle_is_reported(tmp_path: Path) -> None:
+    path = write_bundle(synthetic_world(3, 2, seed=5), tmp_path / "w")
+    va = pd.read_parquet(path / "value_added.parquet")
+    va.loc[(va.region == "R001") & (va.sector == "S001"), "value"] *= 1.5
+    va.to_parquet(path / "value_added.parquet", index=False)
+    _assert_clean_error(
+        ["world", "info", str(path)], "accounts do not balance", "'R001'", "'S001'", "imbalance"
+    )
