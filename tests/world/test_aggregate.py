@@ -126,3 +126,24 @@ def test_aggregation_keeps_accounts(n_regions: int, n_sectors: int, seed: int) -
     agg = aggregate(w, rmap, smap, region_names=names)  # validates the accounts
     assert agg.summary()["gross_output"] == pytest.approx(w.summary()["gross_output"], rel=1e-10)
     assert (agg.value_added.values >= 0).all()
+
+
+def test_aggregate_default_world() -> None:
+    from tradewar.world.load import load_world
+
+    w = load_world("default")
+    blocks = {"USA": "WST", "EU": "WST", "JPN": "WST", "KOR": "WST", "TWN": "WST"}
+    blocks |= {"CHN": "CHN", "IND": "ROW", "ASEAN": "ROW", "ROW": "ROW"}
+    sectors = {s: ("CHIPS" if s in ("SEM", "SME", "CRM") else s) for s in w.sectors}
+    agg = aggregate(
+        w, blocks, sectors, region_names={"WST": "US and allies"}, sector_names={"CHIPS": "Chips"}
+    )
+    assert agg.shape == (3, 10)
+    assert agg.summary()["gross_output"] == pytest.approx(w.summary()["gross_output"], rel=1e-12)
+    assert agg.meta.stylized
+    assert bool(agg.imputed["intermediate"].all())
+    # chips bought by CHN from the allied block = the sum over members and chip sectors
+    members = ["USA", "EU", "JPN", "KOR", "TWN"]
+    chips = ["SEM", "SME", "CRM"]
+    expected = float(w.trade.sel(origin=members, region="CHN", product=chips).sum())
+    assert float(agg.trade.sel(origin="WST", region="CHN", product="CHIPS")) == pytest.approx(expected)
