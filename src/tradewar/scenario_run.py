@@ -139,6 +139,19 @@ def parse_years(text: str | Sequence[int] | None) -> tuple[int, ...] | None:
     return tuple(years)
 
 
+def scenario_years(scenario: Scenario) -> tuple[int, ...]:
+    """The years a scenario runs by default: its ``years``, else :data:`DEFAULT_YEARS`.
+
+    An open-ended ``years`` (``2026-``) runs to the last of :data:`DEFAULT_YEARS`.
+    """
+    if scenario.years is None:
+        return DEFAULT_YEARS
+    end = scenario.years.end
+    if end is None:
+        end = max(DEFAULT_YEARS[-1], scenario.years.start)
+    return tuple(range(scenario.years.start, end + 1))
+
+
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for pkg in ("tradewar", "numpy", "scipy", "pandas", "xarray", "pydantic", "plotly", "pyarrow"):
@@ -230,9 +243,7 @@ def run_scenario(
         spec = str(world or sc.baseline)
         w = load_world(spec, data_dir=data_dir)
     yrs = parse_years(years) if years is not None else None
-    if yrs is None and sc.years is not None:
-        yrs = tuple(range(sc.years.start, (sc.years.end or sc.years.start) + 1))
-    yrs = yrs or DEFAULT_YEARS
+    yrs = yrs or scenario_years(sc)
     wanted = chokepoints if chokepoints is not None else CHOKEPOINT_SECTORS
     chokes = tuple(s for s in wanted if s in w.sectors)
     # validate and translate everything before solving anything
@@ -376,7 +387,7 @@ def run_scenarios(
                 worlds[key] = (w, Baseline.from_world(w))
         w, _ = worlds[key]
         yrs = parse_years(years) if years is not None else None
-        translate(sc, w, yrs or DEFAULT_YEARS)  # validate all scenarios before solving any
+        translate(sc, w, yrs or scenario_years(sc))  # validate all scenarios before solving any
         plans.append((sc, key))
     runs = []
     done = 0

@@ -14,12 +14,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradewar.errors import TradewarError
+from tradewar.policy import load_scenario
 from tradewar.report import summary_rich_table
 from tradewar.scenario_run import (
     DEFAULT_SCENARIO,
-    DEFAULT_YEARS,
     parse_years,
     run_scenarios,
+    scenario_years,
     write_outputs,
 )
 
@@ -68,7 +69,8 @@ def run(
     names = scenarios or [DEFAULT_SCENARIO]
     try:
         yrs = parse_years(years)
-        n_years = len(yrs) if yrs is not None else len(DEFAULT_YEARS)
+        loaded = [load_scenario(n) for n in names]
+        total = sum(len(yrs or scenario_years(sc)) for sc in loaded)
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -77,13 +79,12 @@ def run(
             console=err,
             transient=True,
         ) as bar:
-            task = bar.add_task("loading", total=n_years * len(names))
+            task = bar.add_task("loading the world", total=total)
 
             def progress(label: str, done: int) -> None:
                 bar.update(task, completed=done, description=f"solved {label}")
 
-            runs = run_scenarios(names, world, yrs, data_dir=data_dir, progress=progress, deficits=deficits)
-            bar.update(task, total=sum(len(r.years) for r in runs))
+            runs = run_scenarios(loaded, world, yrs, data_dir=data_dir, progress=progress, deficits=deficits)
             bar.update(task, description="writing")
             dest = write_outputs(runs, out, report=not no_report)
     except TradewarError as exc:

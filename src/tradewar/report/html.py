@@ -274,6 +274,7 @@ def render_report(runs: Sequence[ScenarioRun]) -> str:
     if not runs:
         raise ModelError("no runs to report", field="runs")
     first = runs[0]
+    same_world = len({(r.world_spec, tuple(r.world.regions)) for r in runs}) == 1
     meta = first.world.meta
     title = first.scenario.title if len(runs) == 1 else f"{len(runs)} trade-policy scenarios"
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -290,15 +291,18 @@ def render_report(runs: Sequence[ScenarioRun]) -> str:
         f"values in {_esc(meta.unit)}). Years {first.years[0]}-{first.years[-1]}. Generated {created} "
         "by tradewar.</p>",
     ]
-    if meta.stylized:
+    if any(r.world.meta.stylized for r in runs):
         parts.append(
             "<div class='notice' id='stylized-notice'><b>Stylized world - not for policy "
             "conclusions.</b> The baseline economy is calibrated to rounded public aggregates, "
             "with the rest imputed; the numbers show mechanisms and orders of magnitude, not "
             "forecasts.</div>"
         )
+    if not same_world:
+        worlds = ", ".join(sorted({f"{r.scenario.name}: {r.world_spec}" for r in runs}))
+        parts.append(f"<p class='meta'>The scenarios ran on different worlds ({_esc(worlds)}).</p>")
     parts.append(_EXPLAIN)
-    if len(runs) > 1:
+    if len(runs) > 1 and same_world:
         parts.append("<h2>Scenarios compared</h2>")
         parts.append(_comparison_fig(runs))
     for k, run in enumerate(runs):
