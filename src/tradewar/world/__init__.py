@@ -1,0 +1,1 @@
+"""The baseline economy: the World, its readers and writers, aggregation, balancing, default data."""

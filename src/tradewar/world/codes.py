@@ -36,6 +36,7 @@ def region_name(code: str, declared: Mapping[str, str] | None = None) -> str:
     ------
     UnknownCodeError
         If the code is none of these.
+
     """
     if declared and code in declared:
         return declared[code]

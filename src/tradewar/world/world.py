@@ -77,6 +77,7 @@ class WorldMeta:
     region_names: names of the region codes (aggregates must be declared here).
     sector_names: names of the sector codes.
     notes: free-form notes (imputation rules, adjustments) shown by ``world info``.
+
     """
 
     name: str
@@ -134,6 +135,7 @@ class World:
         (True = imputed, False = observed); variables absent here are fully observed.
     tariff_layers: named alternative tariff schedules with the dims of ``tariff``
         (e.g. ``"2005"`` for the CP2015 data).
+
     """
 
     data: xr.Dataset
@@ -171,6 +173,7 @@ class World:
         DataError, AccountsError, UnknownCodeError
             On wrong shapes, negative/NaN values, unknown codes or unbalanced accounts;
             ``source_file`` is named in the message.
+
         """
         R, S = len(regions), len(sectors)
         regions = [str(r) for r in regions]
@@ -260,6 +263,7 @@ class World:
             NaN, infinite or negative flows; tariffs <= -1; non-positive theta.
         AccountsError
             Output by use differs from output by cost by more than ``rtol`` of output.
+
         """
         for name in ("intermediate", "final_demand", "value_added"):
             a = self.data[name]
@@ -384,7 +388,7 @@ class World:
 
     @property
     def trade(self) -> xr.DataArray:
-        """Bilateral flows incl. domestic sales, trade[origin, region, product], net of tariffs."""
+        """Bilateral flows incl. domestic sales, trade[origin, product, region], net of tariffs."""
         return self.intermediate.sum("sector") + self.final_demand
 
     @property
