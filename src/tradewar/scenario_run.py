@@ -462,6 +462,9 @@ def write_outputs(
     dest = Path(out_dir).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
     old: Path | None = None
     try:
         regions = pd.concat([r.regions for r in runs], ignore_index=True)

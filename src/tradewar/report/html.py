@@ -36,7 +36,8 @@ h3{margin-top:1.5em}.meta{color:#555}.notice{background:#fff4e5;border-left:6px 
 padding:.8em 1em;margin:1em 0}.explain{background:#f3f6fa;padding:.6em 1em;border-radius:4px}
 table{border-collapse:collapse;margin:.8em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;
 vertical-align:top}th{background:#f0f0f0;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.figure{margin:1em 0}.small{font-size:.85em;color:#555}
+.figure{margin:1em 0}.small{font-size:.85em;color:#555}.headline{font-size:1.1em;font-weight:600}
+details{margin:.8em 0}summary{cursor:pointer;color:#245}
 """
 
 _EXPLAIN = """
@@ -106,15 +107,33 @@ def _welfare_figs(run: ScenarioRun, key: str) -> list[str]:
             go.Bar(name="Real wage", x=reg["region"], y=reg["real_wage_pct"]),
         ]
     )
-    bar.update_layout(title=f"Welfare and real wages by region, {last} (% vs. no measures)", barmode="group",
-                      yaxis_title="% change")
+    bar.update_layout(
+        title=f"Welfare and real wages by region, {last} (% vs. no measures)",
+        barmode="group",
+        yaxis_title="% change",
+    )
     lines = go.Figure()
     for region, g in run.regions.groupby("region", sort=False):
         _finite(g["welfare_pct"], "welfare path")
         lines.add_trace(go.Scatter(x=g["year"], y=g["welfare_pct"], mode="lines+markers", name=str(region)))
-    lines.update_layout(title="Welfare path by region (% vs. no measures)", xaxis_title="year",
-                        yaxis_title="% change", xaxis={"dtick": 1})
+    lines.update_layout(
+        title="Welfare path by region (% vs. no measures)",
+        xaxis_title="year",
+        yaxis_title="% change",
+        xaxis={"dtick": 1},
+    )
     return [_fig_html(bar, f"{key}-welfare"), _fig_html(lines, f"{key}-welfare-path")]
+
+
+def _colour_limit(z: np.ndarray) -> float:
+    """Symmetric colour range: the 95th percentile of |z|.
+
+    One outlier then does not wash out the rest: cells beyond it show the end colour, and
+    hovering shows every value.
+    """
+    a = np.abs(z[np.isfinite(z)])
+    lim = float(np.percentile(a, 95)) if a.size else 0.0
+    return lim if lim > 0 else (float(a.max()) if a.size and a.max() > 0 else 1.0)
 
 
 def _sector_fig(run: ScenarioRun, key: str) -> str:
@@ -123,15 +142,23 @@ def _sector_fig(run: ScenarioRun, key: str) -> str:
     piv = sec.pivot(index="region", columns="sector", values="output_change_pct")
     piv = piv.reindex(index=run.world.regions, columns=run.world.sectors)
     _finite(piv.to_numpy(), "sector output heatmap")
-    lim = float(np.abs(piv.to_numpy()).max()) or 1.0
+    lim = _colour_limit(piv.to_numpy())
     fig = go.Figure(
         go.Heatmap(
-            z=piv.to_numpy(), x=list(piv.columns), y=list(piv.index), colorscale="RdBu", zmid=0,
-            zmin=-lim, zmax=lim, colorbar={"title": "%"},
+            z=piv.to_numpy(),
+            x=list(piv.columns),
+            y=list(piv.index),
+            colorscale="RdBu",
+            zmid=0,
+            zmin=-lim,
+            zmax=lim,
+            colorbar={"title": "%"},
             hovertemplate="%{y} %{x}: %{z:.2f} %<extra></extra>",
         )
     )
-    fig.update_layout(title=f"Real output change by region and sector, {last} (%)", height=420)
+    fig.update_layout(
+        title=f"Real output change by region and sector, {last} (%; hover for values)", height=420
+    )
     return _fig_html(fig, f"{key}-sectors")
 
 
@@ -147,35 +174,45 @@ def _flow_figs(run: ScenarioRun, key: str) -> list[str]:
     change = 100.0 * (ratio - 1.0)
     piv = change.unstack("region").reindex(index=run.world.regions, columns=run.world.regions)
     _finite(piv.to_numpy(), "trade-flow heatmap")
-    lim = float(np.abs(piv.to_numpy()).max()) or 1.0
+    lim = _colour_limit(piv.to_numpy())
     heat = go.Figure(
         go.Heatmap(
-            z=piv.to_numpy(), x=list(piv.columns), y=list(piv.index), colorscale="RdBu", zmid=0,
-            zmin=-lim, zmax=lim, colorbar={"title": "%"},
+            z=piv.to_numpy(),
+            x=list(piv.columns),
+            y=list(piv.index),
+            colorscale="RdBu",
+            zmid=0,
+            zmin=-lim,
+            zmax=lim,
+            colorbar={"title": "%"},
             hovertemplate="from %{y} to %{x}: %{z:.1f} %<extra></extra>",
         )
     )
     heat.update_layout(
         title=f"Change in trade flows, all products, {last} (%; rows: exporter, columns: importer)",
-        xaxis_title="importer", yaxis_title="exporter", height=460,
+        xaxis_title="importer",
+        yaxis_title="exporter",
+        height=460,
     )
     out = [_fig_html(heat, f"{key}-flows")]
     if run.chokepoints:
         foreign = fl[fl["origin"] != fl["region"]]
-        imp = foreign[foreign["product"].isin(run.chokepoints)].groupby(["region", "product"], sort=False)[
-            ["baseline", "counterfactual"]
-        ].sum()
+        imp = (
+            foreign[foreign["product"].isin(run.chokepoints)]
+            .groupby(["region", "product"], sort=False)[["baseline", "counterfactual"]]
+            .sum()
+        )
         imp = imp[imp["baseline"] > 0]
         pct = (100.0 * (imp["counterfactual"] / imp["baseline"] - 1.0)).reset_index(name="pct")
         _finite(pct["pct"], "chokepoint imports chart")
         bars = go.Figure(
-            [
-                go.Bar(name=str(p), x=g["region"], y=g["pct"])
-                for p, g in pct.groupby("product", sort=False)
-            ]
+            [go.Bar(name=str(p), x=g["region"], y=g["pct"]) for p, g in pct.groupby("product", sort=False)]
         )
-        bars.update_layout(title=f"Imports of chokepoint goods by region, {last} (% change)", barmode="group",
-                           yaxis_title="% change")
+        bars.update_layout(
+            title=f"Imports of chokepoint goods by region, {last} (% change)",
+            barmode="group",
+            yaxis_title="% change",
+        )
         out.append(_fig_html(bars, f"{key}-chokepoint-imports"))
     return out
 
@@ -195,8 +232,10 @@ def _ss_figs(run: ScenarioRun, key: str) -> list[str]:
             _finite(y, f"self-sufficiency of {s}")
             fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=str(region)))
         fig.update_layout(
-            title=f"Self-sufficiency in {names.get(s, s)} ({s}): domestic output / domestic use",
-            xaxis_title="year", yaxis_title="ratio", xaxis={"type": "category"},
+            title=f"Self-sufficiency: {names.get(s, s)} ({s})",
+            xaxis_title="year",
+            yaxis_title="domestic output / domestic use",
+            xaxis={"type": "category"},
         )
         out.append(_fig_html(fig, f"{key}-ss-{s}"))
         if skipped:
@@ -213,8 +252,11 @@ def _comparison_fig(runs: Sequence[ScenarioRun]) -> str:
         last = r.regions[r.regions["year"] == r.years[-1]]
         _finite(last["welfare_pct"], "scenario comparison")
         fig.add_trace(go.Bar(name=r.scenario.name, x=last["region"], y=last["welfare_pct"]))
-    fig.update_layout(title=f"Welfare by region and scenario, {runs[0].years[-1]} (%)", barmode="group",
-                      yaxis_title="% change")
+    fig.update_layout(
+        title=f"Welfare by region and scenario, {runs[0].years[-1]} (%)",
+        barmode="group",
+        yaxis_title="% change",
+    )
     return _fig_html(fig, "comparison-welfare")
 
 
@@ -223,10 +265,19 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     sc = run.scenario
     parts = [f"<h2>{_esc(sc.title)} <span class='small'>({_esc(sc.name)})</span></h2>"]
     parts.append(f"<p>{_esc(sc.description)}</p>")
+    parts.append(f"<p class='headline'>{_esc(_headline(run))}</p>")
     parts.append("<h3>What was assumed</h3>")
+    rows = measure_rows(sc, run.years)
+    parts.append(_table(rows.drop(columns=["source or assumption"])))
     if sc.assumptions:
         parts.append("<ul>" + "".join(f"<li>{_esc(a)}</li>" for a in sc.assumptions) + "</ul>")
-    parts.append(_table(measure_rows(sc, run.years)))
+    cites = "".join(
+        f"<li><b>{_esc(r['measure'])}</b> ({_esc(r['from'])}): {_esc(r['source or assumption'])}</li>"
+        for _, r in rows.iterrows()
+    )
+    parts.append(
+        f"<details><summary>Sources and assumptions of each measure</summary><ul>{cites}</ul></details>"
+    )
     parts.append("<h3>Welfare by region</h3>")
     summary = run.summary_table().rename(columns=_nice)
     ss_cols = [_nice(f"self_sufficiency_{s}") for s in run.chokepoints]
@@ -260,13 +311,37 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     return "\n".join(parts)
 
 
+def _headline(run: ScenarioRun) -> str:
+    """One sentence with the range of welfare changes in the last year."""
+    last = run.years[-1]
+    reg = run.regions[run.regions["year"] == last].set_index("region")["welfare_pct"]
+    lo, hi = reg.idxmin(), reg.idxmax()
+    text = f"In {last}, welfare changes range from {reg[lo]:+.2f} % ({lo}) to {reg[hi]:+.2f} % ({hi})"
+    for code in ("USA", "CHN"):
+        if code in reg.index and code not in (lo, hi):
+            text += f"; {code}: {reg[code]:+.2f} %"
+    return text + "."
+
+
+def _legend(run: ScenarioRun) -> str:
+    meta = run.world.meta
+    regions = ", ".join(f"{c} = {meta.region_names.get(c, c)}" for c in run.world.regions)
+    sectors = ", ".join(f"{c} = {meta.sector_names.get(c, c)}" for c in run.world.sectors)
+    return f"<p class='small'><b>Regions:</b> {_esc(regions)}.<br><b>Sectors:</b> {_esc(sectors)}.</p>"
+
+
 def _nice(col: str) -> str:
     return {
         "welfare_pct": "welfare %",
         "real_wage_pct": "real wage %",
         "terms_of_trade_pct": "terms of trade %",
         "volume_of_trade_pct": "volume of trade %",
-    }.get(col, col.replace("self_sufficiency_", "self-sufficiency "))
+    }.get(
+        col,
+        col.replace("self_sufficiency_", "self-sufficiency ") + " (ratio)"
+        if col.startswith("self_sufficiency_")
+        else col,
+    )
 
 
 def render_report(runs: Sequence[ScenarioRun]) -> str:
@@ -302,6 +377,7 @@ def render_report(runs: Sequence[ScenarioRun]) -> str:
         worlds = ", ".join(sorted({f"{r.scenario.name}: {r.world_spec}" for r in runs}))
         parts.append(f"<p class='meta'>The scenarios ran on different worlds ({_esc(worlds)}).</p>")
     parts.append(_EXPLAIN)
+    parts.append(_legend(first))
     if len(runs) > 1 and same_world:
         parts.append("<h2>Scenarios compared</h2>")
         parts.append(_comparison_fig(runs))
