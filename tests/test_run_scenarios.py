@@ -233,3 +233,16 @@ def test_scenario_file_on_disk_with_include(tmp_path: Path, world) -> None:
     r = run_scenario(str(tmp_path / "top.yaml"), world)
     f = r.flows.set_index(["year", "origin", "region", "product"])["counterfactual"]
     assert f[(2027, "R002", "R000", "S001")] == 0.0 and f[(2028, "R002", "R000", "S001")] > 0
+
+
+def test_cli_scenarios_check(cli_files: Path) -> None:
+    res = CliRunner().invoke(
+        app, ["scenarios", "check", str(cli_files / "war.yaml"), "--world", str(cli_files / "world")]
+    )
+    assert res.exit_code == 0, res.output
+    assert "ok" in res.output and "3 measures" in res.output
+    (cli_files / "typo.yaml").write_text(SCENARIO.replace("imposer: R000", "imposer: R0000", 1))
+    res = CliRunner().invoke(
+        app, ["scenarios", "check", str(cli_files / "typo.yaml"), "--world", str(cli_files / "world")]
+    )
+    assert res.exit_code == 2 and "unknown region code 'R0000'" in res.output and "line 8" in res.output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradewar.errors import ScenarioError
 from tradewar.policy import load_scenario_text, translate
@@ -193,3 +195,45 @@ def test_deficit_rule_is_inherited_and_validated(tmp_path) -> None:
     assert sc.deficits == "zero" and "deficits: zero" in sc.to_yaml()
     with pytest.raises(ScenarioError, match="'none' is not allowed"):
         load_scenario_text(HEAD.replace("measures:", "deficits: none\nmeasures:") + tariff())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    imposer=st.sampled_from(["R000", "R001", "R002", "R003"]),
+    targets=st.lists(st.sampled_from(["R000", "R001", "R002", "R003"]), min_size=1, max_size=4, unique=True),
+    sectors=st.lists(st.sampled_from(["S000", "S001", "S002"]), min_size=1, max_size=3, unique=True),
+    value=st.floats(-99, 500, allow_nan=False),
+)
+def test_set_tariff_changes_exactly_the_selected_cells(imposer, targets, sectors, value) -> None:
+    from tradewar.world.synthetic import synthetic_world
+
+    world = synthetic_world(4, 3, seed=1)
+    if targets == [imposer]:
+        return  # rejected at load time (tested above)
+    text = HEAD + tariff(target=str(targets), sectors=str(sectors), mag=f"value: {value!r}").replace(
+        "imposer: R000", f"imposer: {imposer}"
+    )
+    pol = translate(load_scenario_text(text.replace("'", "")), world, [2026])[2026]
+    expected = world.tariff.values.copy()
+    r = world.regions
+    for o in targets:
+        if o != imposer:
+            for p in sectors:
+                expected[r.index(o), r.index(imposer), world.sectors.index(p)] = value / 100
+    np.testing.assert_allclose(pol.tariff.values, expected, rtol=0, atol=1e-12)
+    assert (pol.trade_cost.values == 1).all() and (pol.productivity.values == 1).all()
+
+
+def test_ban_then_lift_is_the_baseline(small_world, tmp_path) -> None:
+    ban = HEAD + (
+        "  - type: import_ban\n    imposer: R000\n    target: all\n    sectors: all\n    years: 2026-\n"
+        "    assumption: ban\n"
+    )
+    (tmp_path / "ban.yaml").write_text(ban)
+    pol = translate(load_scenario_text(ban), small_world, [2026])[2026]
+    assert np.isinf(pol.trade_cost.sel(region="R000", origin=["R001", "R002", "R003"]).values).all()
+    lift = ban.replace("type: import_ban", "type: import_ban\n    mode: lift").replace("2026-", "2027-")
+    lift = lift.replace("measures:", "include: [ban.yaml]\nmeasures:")
+    pols = translate(load_scenario_text(lift, base_dir=tmp_path), small_world, [2026, 2027])
+    assert not pols[2026].is_baseline(small_world)
+    assert pols[2027].is_baseline(small_world)
