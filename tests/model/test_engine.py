@@ -246,3 +246,30 @@ def test_from_arrays_rejects_bad_input(world: World) -> None:
         Baseline.from_arrays(**{**kw, "pi": b.pi * 1.1})  # type: ignore[arg-type]
     with pytest.raises(ModelError, match="theta"):
         Baseline.from_arrays(**{**kw, "theta": -b.theta})  # type: ignore[arg-type]
+
+
+def test_fused_trade_block_equals_reference_functions() -> None:
+    from tradewar.model import equations as eqs
+
+    rng = np.random.default_rng(0)
+    N, J = 4, 3
+    pi = rng.random((N, N, J))
+    pi[0, 1, 0] = 0.0
+    pi /= pi.sum(axis=1, keepdims=True)
+    log_kappa = rng.normal(0, 0.1, (N, N, J))
+    log_kappa[2, 3, 1] = np.inf
+    tau = 1 + rng.uniform(0, 0.2, (N, N, J))
+    theta = rng.uniform(2, 8, J)
+    lc = rng.normal(0, 0.1, (N, J))
+    lP0 = rng.normal(0, 0.1, (N, J))
+    lP_ref, pi_ref = eqs.price_index_and_shares(pi, log_kappa, lc, lP0, theta)
+    with np.errstate(divide="ignore"):
+        lpk = np.log(pi) - theta * log_kappa
+    lP, pt = eqs.trade_block(lpk, lc, lP0, theta, 1 / tau)
+    np.testing.assert_allclose(lP, lP_ref, atol=1e-13)
+    np.testing.assert_allclose(pt * tau, pi_ref, atol=1e-13)
+    assert pi_ref[2, 3, 1] == 0.0 and pt[0, 1, 0] == 0.0
+    X = rng.random((N, J))
+    Y, R = eqs.sales_and_revenue(pt, X)
+    np.testing.assert_allclose(Y, eqs.sales(pi_ref, 1 / tau, X), rtol=1e-12)
+    np.testing.assert_allclose(R, eqs.tariff_revenue(pi_ref, 1 - 1 / tau, X), rtol=1e-12)

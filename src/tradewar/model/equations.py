@@ -31,7 +31,8 @@ def log_unit_cost(
 
     (``ĉ/Â`` is the effective cost; ``log_A = 0`` gives the paper's ĉ.)
     """
-    return gamma_va * log_w[:, None] + np.einsum("nkj,nk->nj", gamma_io, log_P) - log_A
+    io = np.matmul(log_P[:, None, :], gamma_io)[:, 0, :]
+    return gamma_va * log_w[:, None] + io - log_A
 
 
 def price_index_and_shares(
@@ -59,6 +60,47 @@ def price_index_and_shares(
     return log_P, terms / total[:, None, :]
 
 
+def trade_block(
+    log_pi_kappa: FloatArray,
+    log_c: FloatArray,
+    log_P_ref: FloatArray,
+    theta: FloatArray,
+    inv_tau: FloatArray,
+    out: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    r"""Fused :func:`price_index_and_shares` for the solver's hot loop.
+
+    With the constant ``log_pi_kappa = ln π - θ ln κ̂`` (``-inf`` for zero shares and
+    prohibitive costs), one pass computes
+
+    .. math:: e_{nij} = \exp(\ln\pi_{nij} - \theta_j \ln\hat\kappa_{nij}
+              - \theta_j \ln\hat c_{ij} + \theta_j \ln\hat P^{ref}_{nj}),
+              \quad \hat P_{nj} = \hat P^{ref}_{nj} (\textstyle\sum_i e_{nij})^{-1/\theta_j}
+
+    and returns ``(ln P̂, π'/(1+t'))``; the division by the tariff factor serves sales and
+    revenue (:func:`sales_and_revenue`). ``out`` (shape of ``log_pi_kappa``) is reused.
+    """
+    e = np.add(log_pi_kappa, (-theta * log_c)[None, :, :], out=out)
+    e += (theta * log_P_ref)[:, None, :]
+    np.exp(e, out=e)
+    total = e.sum(axis=1)
+    log_P = log_P_ref - np.log(total) / theta
+    e *= inv_tau
+    e /= total[:, None, :]
+    return log_P, e
+
+
+def sales_and_revenue(pi_over_tau: FloatArray, X: FloatArray) -> tuple[FloatArray, FloatArray]:
+    r"""Sales :math:`Y_{ij} = \sum_n \frac{\pi'_{nij}}{1+t'_{nij}} X'_{nj}` and tariff revenue.
+
+    Revenue uses :math:`\sum_i \pi'_{nij} = 1`:
+    :math:`R_n = \sum_j X'_{nj} (1 - \sum_i \pi'_{nij}/(1+t'_{nij}))`.
+    """
+    Y = np.einsum("nij,nj->ij", pi_over_tau, X)
+    R = ((1.0 - pi_over_tau.sum(axis=1)) * X).sum(axis=1)
+    return Y, R
+
+
 def sales(pi_new: FloatArray, inv_tau: FloatArray, X: FloatArray) -> FloatArray:
     r"""Gross output (sales net of tariffs) of each exporter and sector.
 
@@ -81,7 +123,7 @@ def expenditure(Y: FloatArray, gamma_io: FloatArray, alpha: FloatArray, income: 
     .. math:: X'_{nk} = \sum_j \gamma_{nkj} Y'_{nj} + \alpha_{nk} I'_n,
               \qquad I'_n = \hat w_n w_n L_n + R'_n + D'_n
     """
-    return np.einsum("nkj,nj->nk", gamma_io, Y) + alpha * income[:, None]
+    return np.matmul(gamma_io, Y[:, :, None])[:, :, 0] + alpha * income[:, None]
 
 
 def value_added_demand(Y: FloatArray, gamma_va: FloatArray) -> FloatArray:

@@ -30,7 +30,7 @@ the exact equilibrium; use it only to compare with that software.
 from __future__ import annotations
 
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -39,6 +39,9 @@ from tradewar.model import equations as eq
 from tradewar.model.baseline import Baseline, FloatArray
 from tradewar.model.results import Equilibrium, SolverRecord
 from tradewar.model.shock import Shock
+
+if TYPE_CHECKING:
+    from tradewar.world.world import World
 
 Closure = Literal["exact", "fixed_expenditure"]
 
@@ -62,7 +65,7 @@ def _shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray,
 
 
 def solve(
-    model: object,
+    model: World | Baseline,
     shock: Shock | None = None,
     *,
     tol: float = 1e-11,
@@ -93,7 +96,7 @@ def solve(
         Labelled results; the baseline is never modified.
     """
     t0 = time.perf_counter()
-    base = model if isinstance(model, Baseline) else Baseline.from_world(model)  # type: ignore[arg-type]
+    base = model if isinstance(model, Baseline) else Baseline.from_world(model)
     shock = Shock.none(base) if shock is None else shock
     if closure not in ("exact", "fixed_expenditure"):
         raise ModelError(
@@ -110,15 +113,15 @@ def solve(
             fix="keep at least one source (the domestic one) open",
         )
     inv_tau = 1.0 / tau_new
-    rev_share = 1.0 - inv_tau
     theta = base.theta
     gdp0 = float(base.wL.sum())
     income0 = base.income
+    fixed_exp = closure == "fixed_expenditure"
+    X_start = _consistent_absorption(base, income0 if fixed_exp else None, shock.deficits)
     # relative units for X', floored at 1e-4 of the region's mean absorption so that
     # rounding in near-empty cells does not dominate the residual
-    X_scale = np.maximum(base.X, 1e-4 * np.maximum(base.X.mean(axis=1, keepdims=True), 1e-300))
+    X_scale = np.maximum(X_start, 1e-4 * np.maximum(X_start.mean(axis=1, keepdims=True), 1e-300))
     step = 1.0 / (1.0 + float(theta.mean()))
-    fixed_exp = closure == "fixed_expenditure"
 
     def deficits(w: FloatArray) -> FloatArray:
         if shock.deficits == "zero":
@@ -129,14 +132,18 @@ def solve(
 
     nP = N * J
 
+    with np.errstate(divide="ignore"):
+        log_pi_kappa = np.log(base.pi) - theta * log_kappa  # -inf: no trade, now or ever
+    log_pi_kappa[np.isnan(log_pi_kappa)] = -np.inf  # 0 share and infinite cost
+    buffer = np.empty_like(log_pi_kappa)
+
     def G(u: FloatArray) -> tuple[FloatArray, dict[str, FloatArray]]:
         lw = u[:N]
         lP = u[N : N + nP].reshape(N, J)
         X = u[N + nP :].reshape(N, J) * X_scale
         lc = eq.log_unit_cost(lw, lP, base.gamma_va, base.gamma_io, log_A)
-        lP_new, pi_new = eq.price_index_and_shares(base.pi, log_kappa, lc, lP, theta)
-        Y = eq.sales(pi_new, inv_tau, X)
-        R = eq.tariff_revenue(pi_new, rev_share, X)
+        lP_new, pi_tau = eq.trade_block(log_pi_kappa, lc, lP, theta, inv_tau, out=buffer)
+        Y, R = eq.sales_and_revenue(pi_tau, X)
         w = np.exp(lw)
         D = deficits(w)
         income = income0 if fixed_exp else w * base.wL + R + D
@@ -151,40 +158,59 @@ def solve(
             lw_new = lw + step * excess / (w * base.wL)
         lw_new = lw_new - np.log((np.exp(lw_new) @ base.wL) / gdp0)
         out = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / X_scale).reshape(-1)])
-        parts = {"lc": lc, "lP": lP_new, "pi": pi_new, "X": X_new, "Y": Y, "R": R, "D": D, "income": income}
+        parts = {
+            "lc": lc,
+            "lP": lP_new,
+            "pi_tau": pi_tau,
+            "X": X_new,
+            "Y": Y,
+            "R": R,
+            "D": D,
+            "income": income,
+        }
         return out, parts
 
-    u = np.concatenate([np.zeros(N), np.zeros(nP), (base.X / X_scale).reshape(-1)])
+    u = np.concatenate([np.zeros(N), np.zeros(nP), (X_start / X_scale).reshape(-1)])
     g, parts = G(u)
     f = g - u
     res = float(np.max(np.abs(f)))
     it = 1
-    best = res
+    # safeguarded Anderson: keep the best iterate; an extrapolated step that makes the
+    # residual non-finite or 10x worse than the best is rejected, the memory cleared and
+    # a plain step taken from the best iterate
+    best, g_best = res, g
     dF: list[FloatArray] = []
     dG: list[FloatArray] = []
-    f_prev, g_prev = f, g
+    f_prev: FloatArray | None = f
+    g_prev: FloatArray = g
     u = g
     while it < max_iter:
-        g, parts = G(u)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            g, parts = G(u)
         f = g - u
         res = float(np.max(np.abs(f)))
         it += 1
-        if not np.isfinite(res):
-            break
         if res < tol:
             u = g
             break
+        extrapolated = memory > 0 and len(dF) > 0
+        if extrapolated and (not np.isfinite(res) or res > 10.0 * best):
+            dF.clear()
+            dG.clear()
+            f_prev = None
+            u = g_best  # plain step from the best iterate
+            continue
+        if not np.isfinite(res):
+            break  # a plain step failed: reported below
+        if res < best:
+            best, g_best = res, g
         if memory > 0:
-            if res > 1e3 * best:  # restart Anderson when it wanders off
-                dF.clear()
-                dG.clear()
-            else:
+            if f_prev is not None:
                 dF.append(f - f_prev)
                 dG.append(g - g_prev)
                 if len(dF) > memory:
                     dF.pop(0)
                     dG.pop(0)
-            best = min(best, res)
             f_prev, g_prev = f, g
             if dF:
                 # least squares min ||f - ΔF γ|| by the (regularised) normal equations:
@@ -199,7 +225,8 @@ def solve(
         else:
             u = g
     # final evaluation at the accepted point
-    g, parts = G(u)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        g, parts = G(u)
     res = float(np.max(np.abs(g - u)))
     converged = bool(np.isfinite(res) and res < max(tol, 10 * tol))
     w_hat = np.exp(u[:N])
@@ -232,7 +259,7 @@ def solve(
         w_hat=w_hat,
         log_P=np.asarray(parts["lP"]),
         log_c=np.asarray(parts["lc"]),
-        pi=np.asarray(parts["pi"]),
+        pi=np.asarray(parts["pi_tau"] * tau_new),
         tau=tau_new,
         X=X_new,
         Y=np.asarray(parts["Y"]),
@@ -241,6 +268,30 @@ def solve(
         income=np.asarray(parts["income"]),
         solver=record,
     )
+
+
+def _consistent_absorption(
+    base: Baseline, income: FloatArray | None, deficits: str, tol: float = 1e-10, max_iter: int = 1000
+) -> FloatArray:
+    """Starting point for X': the baseline's expenditure system solved at ŵ = P̂ = 1.
+
+    ``X = Σ_j γ_nkj Y_nj(X) + α_nk I_n(X)`` iterated from the baseline's X (a contraction:
+    input and tariff-revenue shares are below one). For a World-built baseline the first
+    pass already agrees; for arrays that do not satisfy the accounts (e.g. the authors'
+    raw CP data with deficits closed) it gives the solver a consistent start.
+    """
+    inv_tau = 1.0 / base.tau
+    rev = 1.0 - inv_tau
+    D = np.zeros_like(base.D) if deficits == "zero" else base.D
+    X = np.array(base.X, dtype=float)
+    for _ in range(max_iter):
+        Y = eq.sales(base.pi, inv_tau, X)
+        inc = income if income is not None else base.wL + eq.tariff_revenue(base.pi, rev, X) + D
+        X_new = eq.expenditure(Y, base.gamma_io, base.alpha, inc)
+        if np.max(np.abs(X_new - X)) <= tol * max(float(np.max(np.abs(X_new))), 1e-300):
+            return np.asarray(X_new)
+        X = X_new
+    return X
 
 
 def _checks(
