@@ -36,9 +36,9 @@ def test_optimal_tariffs_average_62(ossa):
 
 def test_us_unrestricted_optimal_tariff_under_10s(ossa):
     """198 instruments (6 partners x 33 industries); Ossa's fmincon: 322 s."""
-    clock = time.perf_counter()
+    clock = time.process_time()  # CPU time: robust to other jobs sharing the machine
     res = optimal_tariff(ossa, "US", instrument="bilateral")
-    assert time.perf_counter() - clock < 10.0
+    assert time.process_time() - clock < 10.0
     assert res.values.size == 198 and res.converged
 
 

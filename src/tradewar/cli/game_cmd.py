@@ -237,7 +237,12 @@ def deal(
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
 ) -> None:
-    """Trade war (Nash) as threat point, the Nash-bargaining deal and equal-gains talks."""
+    """Trade war (Nash) as threat point; Nash-bargaining deal; efficient equal-gains tariffs.
+
+    Outcomes: ``nash_bargaining`` (max product of gains over the war),
+    ``equal_gains_talks`` (efficient, equal proportional gains over the status quo, Ossa's
+    "trade talks") and ``equal_gains_over_war`` (efficient, equal gains over the war).
+    """
     try:
         m = _model(world, model, weights, data_dir)
         pl = _players(m, players)
@@ -245,7 +250,12 @@ def deal(
         typer.echo(f"trade war: {war.iterations} rounds, {war.seconds:.1f} s")
         bargain = nash_bargaining(m, war.welfare, pl, instrument=instrument, upper=upper)
         talks = equal_gains_tariffs(m, pl, instrument=instrument, upper=upper)
-        outcomes = {"nash_bargaining": bargain.tariff, "equal_gains_talks": talks.tariff}
+        from_war = equal_gains_tariffs(m, pl, reference=war.welfare, instrument=instrument, upper=upper)
+        outcomes = {
+            "nash_bargaining": bargain.tariff,
+            "equal_gains_talks": talks.tariff,
+            "equal_gains_over_war": from_war.tariff,
+        }
         report = deal_report(m, outcomes, status_quo=m.baseline_tariff, war=war.tariff, players=pl)
         typer.echo(report.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         welfare = pd.DataFrame(
@@ -254,6 +264,7 @@ def deal(
                 "war_pct": 100.0 * (war.welfare - 1.0),
                 "nash_bargaining_pct": 100.0 * (bargain.welfare - 1.0),
                 "equal_gains_talks_pct": 100.0 * (talks.welfare - 1.0),
+                "equal_gains_over_war_pct": 100.0 * (from_war.welfare - 1.0),
             }
         )
         ok = sorted(set(report.loc[report.all_prefer, "outcome"]))
