@@ -89,6 +89,8 @@ def test_line_numbers_are_recorded() -> None:
         ("title: Test scenario\n", "title: Test scenario\ntitel: typo\n", 2, "titel",
          ["unknown key 'titel'", "did you mean 'title'"]),
         ("    mode: ban\n", "    mode: licence\n", 16, "measures[1].mode", ["tariff-equivalent"]),
+        ("{unit: percent, values", "{unit: fraction, values", 11, "measures[0].magnitude",
+         ["implausible", "25 percent = 0.25 fraction"]),
     ],
 )
 def test_each_problem_is_one_error_with_file_line_field_and_fix(

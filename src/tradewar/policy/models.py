@@ -193,6 +193,21 @@ class Magnitude(_Strict):
         return self.as_rate(self.raw_at(year, years))
 
 
+#: Largest tariff, tariff-equivalent or productivity change accepted (as a fraction):
+#: anything above is far more likely a unit slip (25 written as a fraction) than intended;
+#: prohibitive measures are bans.
+MAX_RATE = 10.0
+
+
+def _plausible(x: float, rate: float, unit: str, what: str) -> None:
+    if rate > MAX_RATE:
+        raise ValueError(
+            f"@magnitude: {what} of {x:g} {unit} ({100 * rate:g} %) is implausible (above "
+            f"{100 * MAX_RATE:g} %); fix: check the unit (25 percent = 0.25 fraction); for a "
+            "prohibitive measure use an import_ban or an export_control ban"
+        )
+
+
 RegionSel = str | list[str]
 SectorSel = str | list[str]
 
@@ -272,6 +287,7 @@ class TariffMeasure(_Bilateral):
                     f"@magnitude: adding {x} {self.magnitude.unit} takes any tariff below -100 %; "
                     "fix: check the sign and the unit"
                 )
+            _plausible(x, r, self.magnitude.unit, "a tariff")
         return self
 
 
@@ -317,6 +333,8 @@ class ExportControlMeasure(_Bilateral):
                 raise ValueError("@magnitude.unit: a tariff-equivalent is in `percent` or `fraction`")
             if any(self.magnitude.as_rate(x) < 0 for x in self.magnitude.numbers()):
                 raise ValueError("@magnitude: a licence's tariff-equivalent cannot be negative")
+            for x in self.magnitude.numbers():
+                _plausible(x, self.magnitude.as_rate(x), self.magnitude.unit, "a tariff-equivalent")
         elif self.magnitude is not None:
             raise ValueError(f"@magnitude: `mode: {self.mode}` takes no `magnitude`; fix: remove it")
         return self
@@ -431,6 +449,7 @@ class ProductivityMeasure(_MeasureBase):
                         f"@magnitude: a productivity change of {x} {self.magnitude.unit} makes "
                         "productivity zero or negative; fix: use a change above -100 % (factor above 0)"
                     )
+                _plausible(x, self.magnitude.as_rate(x), self.magnitude.unit, "a productivity change")
         return self
 
 
