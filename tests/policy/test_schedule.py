@@ -15,7 +15,7 @@ from tradewar.policy.schedule import HS2_CHAPTERS, Concordance, concord
 
 def test_shipped_concordance_covers_every_hs2_chapter_once() -> None:
     conc = load_concordance("hs-default")
-    hs = conc.table["hs"]
+    hs = conc.table["code"]
     assert not hs.duplicated().any()
     chapters = set(hs[hs.str.len() == 2])
     assert chapters == set(HS2_CHAPTERS)
@@ -52,9 +52,9 @@ def test_concordance_errors(tmp_path: Path) -> None:
     with pytest.raises(ConcordanceError, match="more than once"):
         load_concordance(str(bad))
     bad.write_text("hs,sector\n1,A\n")
-    with pytest.raises(ConcordanceError, match="not 2, 4 or 6 digits"):
+    with pytest.raises(ConcordanceError, match="not 2 to 6 digits"):
         load_concordance(str(bad))
-    conc = Concordance("tiny", pd.DataFrame({"hs": ["01"], "sector": ["A"], "description": [""]}))
+    conc = Concordance("tiny", pd.DataFrame({"code": ["01"], "sector": ["A"], "description": [""]}))
     with pytest.raises(ConcordanceError, match="matches no row"):
         concord(["020110"], conc)
 
@@ -62,7 +62,7 @@ def test_concordance_errors(tmp_path: Path) -> None:
 def test_weighted_and_simple_means(tmp_path: Path) -> None:
     conc = Concordance(
         "tiny",
-        pd.DataFrame({"hs": ["01", "02", "0201"], "sector": ["A", "B", "A"], "description": ["", "", ""]}),
+        pd.DataFrame({"code": ["01", "02", "0201"], "sector": ["A", "B", "A"], "description": ["", "", ""]}),
     )
     sched = pd.Series([0.1, 0.3, 0.2, 0.5], index=["010101", "020101", "020201", "020301"])
     # 0201 goes to A by the longer prefix
@@ -157,7 +157,7 @@ measures:
     target: CHN
     file: ${TRADEWAR_SHARED_DATA}/us_china_tradewar_tariffs/us_tariffs_2020.csv
     unit: percent
-    columns: {hs: hs6, tariff: tariff, date: time_of_tariff}
+    columns: {code: hs6, tariff: tariff, date: time_of_tariff}
     as_of: 2020-02-14
     weights: equal
     missing: skip
@@ -173,3 +173,81 @@ measures:
     assert float(t.sel(product="DIG")) == float(world.tariff.sel(origin="CHN", region="USA", product="DIG"))
     goods = [s for s in world.sectors if s not in ("DIG", "SRV")]
     assert ((t.sel(product=goods) > 0.05) & (t.sel(product=goods) < 0.5)).all()
+
+
+def test_naics3_concordance_covers_us_trade_codes(shared_data: Path) -> None:
+    conc = load_concordance("naics3-default")
+    codes = pd.read_csv(shared_data / "us_china_tradewar_tariffs" / "imports_by_naics.csv", dtype=str)[
+        "naics3"
+    ]
+    sectors = concord(sorted(set(codes)), conc)
+    assert sectors["334"] == "ELE" and sectors["336"] == "VEH" and sectors["325"] == "CHM"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "mean_pct"),
+    # SOURCE.md: China-trade-weighted means of imports_by_naics.csv (own calculation there)
+    [("2017-12-01", 3.78), ("2018-10-01", 12.44), ("2019-10-01", 20.53), ("2020-03-01", 19.56)],
+)
+def test_trade_weighted_naics3_schedule(shared_data: Path, as_of: str, mean_pct: float) -> None:
+    from tradewar.policy.schedule import read_schedule_table
+
+    path = shared_data / "us_china_tradewar_tariffs" / "imports_by_naics.csv"
+    table = read_schedule_table(
+        path,
+        code_column="naics3",
+        tariff_column="tariff_trd_w_avg",
+        date_column="time",
+        weight_column="china_trade",
+        as_of=as_of,
+        digits=3,
+    )
+    assert len(table) == 30
+    conc = load_concordance("naics3-default")
+    by_sector = sector_tariffs(table["tariff"], conc, table["weight"])
+    # the trade-weighted mean over sectors, weighted by each sector's trade, is the overall mean
+    sector_of = concord(table.index, conc)
+    sector_trade = table["weight"].groupby(sector_of).sum()
+    overall = float((by_sector * sector_trade).sum() / sector_trade.sum())
+    assert 100 * overall == pytest.approx(mean_pct, abs=0.005)
+
+
+def test_naics3_schedule_measure_on_the_default_world(shared_data: Path, tmp_path: Path, monkeypatch) -> None:
+    from tradewar.world.load import load_world
+
+    monkeypatch.setenv("TRADEWAR_SHARED_DATA", str(shared_data))
+    (tmp_path / "naics.yaml").write_text(
+        """\
+title: US tariffs on China by NAICS3, March 2020
+description: trade-weighted US tariffs on China by industry, concorded to the default world
+measures:
+  - name: us-tariffs-2020-03
+    type: tariff_schedule
+    imposer: USA
+    target: CHN
+    file: ${TRADEWAR_SHARED_DATA}/us_china_tradewar_tariffs/imports_by_naics.csv
+    classification: naics3
+    unit: percent
+    columns: {code: naics3, tariff: tariff_trd_w_avg, date: time, weight: china_trade}
+    as_of: 2020-03-01
+    weights: column
+    years: 2026
+    source: {document: "US Census imports by NAICS and USITC tariffs via tradewar-tracker", date: 2021-04-07}
+"""
+    )
+    world = load_world("default")
+    pol = translate(load_scenario(str(tmp_path / "naics.yaml")), world, [2026])[2026]
+    t = pol.tariff.sel(origin="CHN", region="USA")
+    for s in ("AGR", "ENE", "CHM", "MAC", "ELE", "VEH", "MAN"):
+        assert 0.0 < float(t.sel(product=s)) < 0.35, s
+    # sectors without a NAICS line keep the world's tariff
+    for s in ("CRM", "SEM", "SME", "DIG", "SRV"):
+        assert float(t.sel(product=s)) == float(world.tariff.sel(origin="CHN", region="USA", product=s))
+    bad = (
+        (tmp_path / "naics.yaml")
+        .read_text()
+        .replace("weights: column", "weights: column\n    classification: hs6")
+    )
+    (tmp_path / "bad.yaml").write_text(bad)
+    with pytest.raises(ScenarioError, match="duplicate key 'classification'"):
+        load_scenario(str(tmp_path / "bad.yaml"))

@@ -454,31 +454,35 @@ class ProductivityMeasure(_MeasureBase):
 
 
 class ScheduleColumns(_Strict):
-    """Column names of a tariff-schedule CSV."""
+    """Column names of a tariff-schedule CSV: product code, tariff, and optional date and weight."""
 
-    hs: str = "hs6"
+    code: str = "hs6"
     tariff: str = "tariff"
     date: str | None = None
+    weight: str | None = None
 
 
 class TariffScheduleMeasure(_Bilateral):
-    """A tariff schedule at HS level read from a CSV, concorded and weighted to sectors.
+    """A tariff schedule by product code read from a CSV, concorded and weighted to sectors.
 
     ``file``: the CSV (relative to the scenario file; ``${TRADEWAR_SHARED_DATA}`` and
-    ``~`` are expanded). ``as_of``: with a date column, each HS line's latest tariff on or
-    before this date. ``weights``: ``equal`` (simple mean over HS lines) or a CSV with
-    columns ``hs6`` and ``value`` (trade weights). ``concordance``: a shipped concordance
-    name (see ``tradewar.policy.schedule``) or a CSV path.
+    ``~`` are expanded). ``classification``: ``hs6`` (default) or ``naics3``.
+    ``columns``: the code, tariff, date and weight columns. ``as_of``: with a date
+    column, each code's latest row on or before this date. ``weights``: ``equal`` (simple
+    mean), ``column`` (the schedule's weight column) or a CSV with columns ``code`` (or
+    ``hs6``) and ``value``. ``concordance``: a shipped name or a CSV path (default: the
+    classification's shipped one). ``missing: skip`` drops rows without a tariff.
     """
 
     type: Literal["tariff_schedule"]
     action: Literal["set", "add"] = "set"
     file: str
     unit: Literal["percent", "fraction"]
+    classification: Literal["hs6", "naics3"] = "hs6"
     columns: ScheduleColumns = Field(default_factory=ScheduleColumns)
     as_of: str | None = None
     weights: str
-    concordance: str = "hs-default"
+    concordance: str | None = None
     missing: Literal["error", "skip"] = "error"
 
     @field_validator("as_of", mode="before")

@@ -1,25 +1,28 @@
-"""Tariff schedules at HS level: read, concord to model sectors, weight.
+"""Tariff schedules by product code (HS6, NAICS3): read, concord to model sectors, weight.
 
-A schedule CSV has one row per HS code (and, optionally, per date): for example the US
-Section 301 lists at HS6 with the date each rate took effect. Turning it into model
-tariffs takes three steps:
+A schedule CSV has one row per product code (and, optionally, per date): for example the
+US Section 301 lists at HS6 with the date each rate took effect, or trade-weighted
+tariffs by NAICS3 industry with the trade they apply to. Turning it into model tariffs
+takes three steps:
 
-1. **Read** (:func:`read_schedule`): keep, for each HS code, the latest rate on or before
-   ``as_of`` (when the file has a date column); convert percent to fractions. Rows
+1. **Read** (:func:`read_schedule_table`): keep, for each code, the latest row on or
+   before ``as_of`` (when the file has a date column); convert percent to fractions. Rows
    without a tariff are an error unless ``missing="skip"`` (then they are dropped).
-2. **Concord** (:func:`load_concordance`, :func:`concord`): map each HS6 code to a model
-   sector by the longest matching prefix in a concordance (HS6, then HS4, then HS2
-   chapter). The shipped concordance ``hs-default`` (``policy/concordances/hs-default.csv``)
-   maps every HS2 chapter of the Harmonized System (01-97) to a sector of the default world,
-   with HS4/HS6 exceptions for the chokepoint goods (rare earths, gallium and germanium,
-   semiconductors, chip-making equipment, batteries). A code no row matches is an error.
+2. **Concord** (:func:`load_concordance`, :func:`concord`): map each code to a model
+   sector by the longest matching prefix in a concordance. The shipped ``hs-default``
+   (``policy/concordances/hs-default.csv``) maps every HS2 chapter of the Harmonized
+   System (01-97) to a sector of the default world, with HS4/HS6 exceptions for the
+   chokepoint goods (rare earths, gallium and germanium, semiconductors, chip-making
+   equipment, batteries); ``naics3-default`` maps the NAICS 2017 three-digit goods
+   industries (and the Census special codes 910, 930, 990). A code no row matches is an
+   error, never dropped.
 3. **Weight** (:func:`sector_tariffs`): the sector tariff is the weighted mean
 
        t_s = Σ_{h ∈ s} w_h t_h / Σ_{h ∈ s} w_h
 
-   with trade weights w_h from a ``hs6,value`` CSV, or w_h = 1 (``weights: equal``,
-   a simple average; state it, since simple averages overweight small tariff lines).
-   Sectors with no HS line in the schedule are left untouched.
+   with trade weights w_h from a column of the schedule (``weights: column``), from a
+   ``code,value`` CSV, or w_h = 1 (``weights: equal``, a simple average; state it, since
+   simple averages overweight small tariff lines). Sectors with no line keep their tariff.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -38,7 +41,10 @@ if TYPE_CHECKING:
     from tradewar.world.world import World
 
 #: Shipped concordances by name.
-CONCORDANCES = {"hs-default": "hs-default.csv"}
+CONCORDANCES = {"hs-default": "hs-default.csv", "naics3-default": "naics3-default.csv"}
+
+#: Digits of each product classification, and its shipped concordance to the default world.
+CLASSIFICATIONS: dict[str, tuple[int, str]] = {"hs6": (6, "hs-default"), "naics3": (3, "naics3-default")}
 
 #: HS2 chapters of the Harmonized System (chapter 77 is reserved and unused).
 HS2_CHAPTERS = tuple(f"{c:02d}" for c in range(1, 98) if c != 77)
@@ -46,12 +52,12 @@ HS2_CHAPTERS = tuple(f"{c:02d}" for c in range(1, 98) if c != 77)
 
 @dataclass(frozen=True)
 class Concordance:
-    """HS prefixes (2, 4 or 6 digits) to model sectors; longest prefix wins.
+    """Product-code prefixes to model sectors; the longest matching prefix wins.
 
     Attributes
     ----------
     name: shipped name or file path.
-    table: columns ``hs`` (string prefix), ``sector``, ``description``.
+    table: columns ``code`` (digit string prefix), ``sector``, ``description``.
     """
 
     name: str
@@ -62,17 +68,17 @@ class Concordance:
         """Sector codes the concordance maps to, in first-seen order."""
         return list(dict.fromkeys(self.table["sector"]))
 
-    def sector_of(self, hs6: str) -> str | None:
-        """Sector of one HS6 code, or None if no prefix matches."""
+    def sector_of(self, code: str) -> str | None:
+        """Sector of one product code, or None if no prefix matches."""
         lookup = self._lookup()
-        for n in (6, 4, 2):
-            s = lookup.get(hs6[:n])
+        for n in range(len(code), 1, -1):
+            s = lookup.get(code[:n])
             if s is not None:
                 return s
         return None
 
     def _lookup(self) -> dict[str, str]:
-        return dict(zip(self.table["hs"], self.table["sector"], strict=True))
+        return dict(zip(self.table["code"], self.table["sector"], strict=True))
 
 
 def _concordance_path(name: str) -> Path:
@@ -84,10 +90,13 @@ def _concordance_path(name: str) -> Path:
 def load_concordance(name: str = "hs-default") -> Concordance:
     """Read a concordance (a shipped name or a CSV path) and check it.
 
+    The CSV has columns ``code`` (or ``hs``), ``sector`` and optionally ``description``;
+    lines starting with ``#`` are comments.
+
     Raises
     ------
     ConcordanceError
-        Missing columns, prefixes that are not 2, 4 or 6 digits, or a prefix mapped twice.
+        Missing columns, prefixes that are not 2 to 6 digits, or a prefix mapped twice.
     """
     path = _concordance_path(name)
     try:
@@ -98,85 +107,91 @@ def load_concordance(name: str = "hs-default") -> Concordance:
             file=str(path),
             fix=f"use a shipped concordance ({', '.join(CONCORDANCES)}) or a CSV path",
         ) from None
-    missing = [c for c in ("hs", "sector") if c not in table.columns]
+    if "code" not in table.columns and "hs" in table.columns:
+        table = table.rename(columns={"hs": "code"})
+    missing = [c for c in ("code", "sector") if c not in table.columns]
     if missing:
         raise ConcordanceError(
             f"columns {missing} missing",
             file=str(path),
-            expected="columns hs, sector, description",
+            expected="columns code, sector, description",
             fix="add the columns",
         )
-    table["hs"] = table["hs"].str.strip()
-    bad = table[~table["hs"].str.fullmatch(r"\d{2}|\d{4}|\d{6}")]
+    table["code"] = table["code"].str.strip()
+    bad = table[~table["code"].str.fullmatch(r"\d{2,6}")]
     if len(bad):
         raise ConcordanceError(
-            f"HS prefix {bad['hs'].iloc[0]!r} is not 2, 4 or 6 digits",
+            f"code prefix {bad['code'].iloc[0]!r} is not 2 to 6 digits",
             file=str(path),
-            field="hs",
-            fix="write HS codes as digit strings with leading zeros (e.g. 01, 2805, 848620)",
+            field="code",
+            fix="write codes as digit strings with leading zeros (e.g. 01, 2805, 848620, 334)",
         )
-    dup = table["hs"][table["hs"].duplicated()]
+    dup = table["code"][table["code"].duplicated()]
     if len(dup):
         raise ConcordanceError(
-            f"HS prefix {dup.iloc[0]!r} is mapped more than once",
+            f"code prefix {dup.iloc[0]!r} is mapped more than once",
             file=str(path),
-            field="hs",
+            field="code",
             fix="keep one row per prefix (longer prefixes override shorter ones)",
         )
     return Concordance(name=name, table=table.reset_index(drop=True))
 
 
-def concord(hs6: pd.Index | list[str], concordance: Concordance, *, file: str | None = None) -> pd.Series:
-    """Sector of each HS6 code (index = code).
+def concord(codes: pd.Index | list[str], concordance: Concordance, *, file: str | None = None) -> pd.Series:
+    """Sector of each product code (index = code).
 
     Raises
     ------
     ConcordanceError
         If a code matches no prefix (it would be dropped silently otherwise).
     """
-    codes = [str(c) for c in hs6]
-    lookup = concordance._lookup()
     out = {}
-    for c in codes:
-        s = next((lookup[c[:n]] for n in (6, 4, 2) if c[:n] in lookup), None)
+    for c in (str(x) for x in codes):
+        s = concordance.sector_of(c)
         if s is None:
             raise ConcordanceError(
-                f"HS code {c!r} matches no row of concordance {concordance.name!r}",
+                f"code {c!r} matches no row of concordance {concordance.name!r}",
                 file=file,
-                field="hs6",
-                fix="add its HS2 chapter (or HS4/HS6 code) to the concordance",
+                field="code",
+                fix="add its chapter (or a longer prefix) to the concordance",
             )
         out[c] = s
     return pd.Series(out, name="sector")
 
 
-def read_schedule(
+def read_schedule_table(
     path: Path,
     *,
-    hs_column: str = "hs6",
+    code_column: str = "hs6",
     tariff_column: str = "tariff",
     date_column: str | None = None,
+    weight_column: str | None = None,
     as_of: str | None = None,
     unit: str = "percent",
     missing: str = "error",
-) -> pd.Series:
-    """Tariff (fraction) by HS6 code from a schedule CSV; see the module docstring.
+    digits: int = 6,
+) -> pd.DataFrame:
+    """Tariff (fraction) and, with ``weight_column``, weight by product code.
+
+    Returns a DataFrame indexed by code (strings of ``digits`` digits, leading zeros
+    restored) with column ``tariff`` and, if asked, ``weight``.
 
     Raises
     ------
     ScenarioError
         Unreadable file, missing columns, non-numeric or impossible (<= -100 %) tariffs,
-        duplicate codes without a date column, or ``as_of`` without a date column.
+        negative weights, duplicate codes without a date column, ``as_of`` without a date
+        column or before every date.
     """
     try:
-        df = pd.read_csv(path, dtype={hs_column: str})
+        df = pd.read_csv(path, dtype={code_column: str})
     except (OSError, pd.errors.ParserError) as err:
         raise ScenarioError(
             f"cannot read tariff schedule: {err}",
             file=str(path),
             fix="check the `file:` path (relative to the scenario file)",
         ) from None
-    need = [c for c in (hs_column, tariff_column, date_column) if c]
+    need = [c for c in (code_column, tariff_column, date_column, weight_column) if c]
     absent = [c for c in need if c not in df.columns]
     if absent:
         raise ScenarioError(
@@ -186,16 +201,22 @@ def read_schedule(
             expected=f"columns include {need}; found {list(df.columns)}",
             fix="name the columns under `columns:` in the measure",
         )
-    df[hs_column] = df[hs_column].astype(str).str.strip().str.zfill(6)
-    if not df[hs_column].str.fullmatch(r"\d{6}").all():
-        first = df.loc[~df[hs_column].str.fullmatch(r"\d{6}"), hs_column].iloc[0]
-        raise ScenarioError(f"HS code {first!r} is not six digits", file=str(path), field=hs_column)
+    code = df[code_column].astype(str).str.strip().str.zfill(digits)
+    ok = code.str.fullmatch(rf"\d{{{digits}}}")
+    if not ok.all():
+        raise ScenarioError(
+            f"code {code[~ok].iloc[0]!r} is not {digits} digits",
+            file=str(path),
+            field=code_column,
+            fix=f"check the classification (`classification:`) and the `{code_column}` column",
+        )
+    df = df.assign(_code=code)
     rates = pd.to_numeric(df[tariff_column], errors="coerce")
     if rates.isna().any():
         if missing != "skip":
-            first = df.loc[rates.isna(), hs_column].iloc[0]
+            first = df.loc[rates.isna(), "_code"].iloc[0]
             raise ScenarioError(
-                f"{int(rates.isna().sum())} tariffs are missing or not numbers (first: HS {first})",
+                f"{int(rates.isna().sum())} tariffs are missing or not numbers (first: code {first})",
                 file=str(path),
                 field=tariff_column,
                 fix="fill every tariff (0 for duty-free), or set `missing: skip` in the measure to "
@@ -206,6 +227,13 @@ def read_schedule(
     df["_rate"] = rates / 100.0 if unit == "percent" else rates
     if (df["_rate"] <= -1).any():
         raise ScenarioError("tariffs of -100 % or less", file=str(path), field=tariff_column)
+    if weight_column:
+        w = pd.to_numeric(df[weight_column], errors="coerce")
+        if w.isna().any() or (w < 0).any():
+            raise ScenarioError(
+                "weights must be non-negative numbers", file=str(path), field=weight_column
+            )
+        df["_weight"] = w
     if date_column:
         df["_date"] = pd.to_datetime(df[date_column], errors="coerce")
         if df["_date"].isna().any():
@@ -219,7 +247,7 @@ def read_schedule(
                     field="as_of",
                     fix="use a later `as_of`",
                 )
-        df = df.sort_values([hs_column, "_date"]).groupby(hs_column, sort=True).tail(1)
+        df = df.sort_values(["_code", "_date"]).groupby("_code", sort=True).tail(1)
     elif as_of is not None:
         raise ScenarioError(
             "`as_of` needs a date column",
@@ -227,33 +255,47 @@ def read_schedule(
             field="as_of",
             fix="name the date column under `columns: {date: ...}` or drop `as_of`",
         )
-    elif df[hs_column].duplicated().any():
+    elif df["_code"].duplicated().any():
         raise ScenarioError(
-            f"HS code {df.loc[df[hs_column].duplicated(), hs_column].iloc[0]!r} appears twice",
+            f"code {df.loc[df['_code'].duplicated(), '_code'].iloc[0]!r} appears twice",
             file=str(path),
-            field=hs_column,
+            field=code_column,
             fix="keep one row per code, or name the date column under `columns: {date: ...}`",
         )
-    return df.set_index(hs_column)["_rate"].rename("tariff")
+    out = pd.DataFrame({"tariff": df["_rate"].to_numpy()}, index=pd.Index(df["_code"], name="code"))
+    if weight_column:
+        out["weight"] = df["_weight"].to_numpy()
+    return out
 
 
-def read_weights(path: Path) -> pd.Series:
-    """Trade weights by HS6 code from a CSV with columns ``hs6`` and ``value``."""
+def read_schedule(path: Path, **options: Any) -> pd.Series:
+    """Tariff (fraction) by product code; see :func:`read_schedule_table` for the options.
+
+    ``hs_column`` is accepted as the older name of ``code_column``.
+    """
+    if "hs_column" in options:
+        options["code_column"] = options.pop("hs_column")
+    return read_schedule_table(path, **options)["tariff"]
+
+
+def read_weights(path: Path, digits: int = 6) -> pd.Series:
+    """Trade weights by code from a CSV with columns ``code`` (or ``hs6``) and ``value``."""
     try:
-        df = pd.read_csv(path, dtype={"hs6": str})
+        df = pd.read_csv(path, dtype=str)
     except OSError as err:
         raise ScenarioError(f"cannot read weights: {err.strerror}", file=str(path), field="weights") from None
-    if not {"hs6", "value"} <= set(df.columns):
+    key = "code" if "code" in df.columns else "hs6"
+    if not {key, "value"} <= set(df.columns):
         raise ScenarioError(
-            "weights need columns hs6 and value",
+            "weights need columns code (or hs6) and value",
             file=str(path),
             field="weights",
-            fix="write one row per HS6 code with its trade value",
+            fix="write one row per product code with its trade value",
         )
     w = pd.to_numeric(df["value"], errors="coerce")
     if w.isna().any() or (w < 0).any():
         raise ScenarioError("weights must be non-negative numbers", file=str(path), field="value")
-    return pd.Series(w.to_numpy(), index=df["hs6"].astype(str).str.zfill(6), name="weight")
+    return pd.Series(w.to_numpy(), index=df[key].astype(str).str.strip().str.zfill(digits), name="weight")
 
 
 def sector_tariffs(
@@ -265,7 +307,7 @@ def sector_tariffs(
 ) -> pd.Series:
     """Weighted mean tariff by sector (see the module docstring); weights None = equal.
 
-    HS codes in the schedule without a weight get weight 0 (trade-weighted means ignore
+    Codes in the schedule without a weight get weight 0 (trade-weighted means ignore
     lines that are not traded); a sector whose lines all weigh 0 falls back to the simple
     mean of its lines.
     """
@@ -302,30 +344,42 @@ def schedule_for_measure(pm: PlacedMeasure, world: World) -> pd.Series:
             field=f"measures[{pm.index}].file",
             fix="give the CSV path relative to the scenario file (${TRADEWAR_SHARED_DATA} is expanded)",
         )
-    schedule = read_schedule(
+    digits, default_conc = CLASSIFICATIONS[m.classification]
+    if m.weights == "column" and not m.columns.weight:
+        raise ScenarioError(
+            "`weights: column` needs the weight column's name",
+            file=pm.where("weights"),
+            field=f"measures[{pm.index}].weights",
+            fix="add `columns: {weight: NAME}`",
+        )
+    table = read_schedule_table(
         path,
-        hs_column=m.columns.hs,
+        code_column=m.columns.code,
         tariff_column=m.columns.tariff,
         date_column=m.columns.date,
+        weight_column=m.columns.weight if m.weights == "column" else None,
         as_of=m.as_of,
         unit=m.unit,
         missing=m.missing,
+        digits=digits,
     )
     weights = None
-    if m.weights != "equal":
-        weights = read_weights(resolve_data_path(m.weights, base))
-    conc_name = m.concordance
+    if m.weights == "column":
+        weights = table["weight"]
+    elif m.weights != "equal":
+        weights = read_weights(resolve_data_path(m.weights, base), digits)
+    conc_name = m.concordance or default_conc
     if conc_name not in CONCORDANCES:
         conc_name = str(resolve_data_path(conc_name, base))
     conc = load_concordance(conc_name)
     unknown = [s for s in conc.sectors if s not in world.sectors]
     if unknown:
         raise ScenarioError(
-            f"concordance {m.concordance!r} maps to sectors {unknown} that world "
+            f"concordance {conc_name!r} maps to sectors {unknown} that world "
             f"{world.meta.name!r} does not have",
             file=pm.where("concordance"),
             field=f"measures[{pm.index}].concordance",
             expected=f"sectors of the world: {', '.join(world.sectors)}",
             fix="use a concordance written for this world's sectors",
         )
-    return sector_tariffs(schedule, conc, weights, file=str(path))
+    return sector_tariffs(table["tariff"], conc, weights, file=str(path))
