@@ -6,6 +6,7 @@ world for 2026-2030 and writes ``tradewar-out/``.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,14 @@ from tradewar.scenario_run import (
     scenario_years,
     write_outputs,
 )
+
+
+class Deficits(StrEnum):
+    """The engine's rules for aggregate trade deficits."""
+
+    data = "data"
+    fixed = "fixed"
+    zero = "zero"
 
 
 def run(
@@ -55,11 +64,8 @@ def run(
         typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
     ] = None,
     deficits: Annotated[
-        str | None,
-        typer.Option(
-            "--deficits",
-            help="Deficit rule of the engine: data, fixed or zero (default: the scenario's, else data).",
-        ),
+        Deficits | None,
+        typer.Option("--deficits", help="Deficit rule of the engine (default: the scenario's, else data)."),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
 ) -> None:
@@ -84,7 +90,14 @@ def run(
             def progress(label: str, done: int) -> None:
                 bar.update(task, completed=done, description=f"solved {label}")
 
-            runs = run_scenarios(loaded, world, yrs, data_dir=data_dir, progress=progress, deficits=deficits)
+            runs = run_scenarios(
+                loaded,
+                world,
+                yrs,
+                data_dir=data_dir,
+                progress=progress,
+                deficits=deficits.value if deficits else None,
+            )
             bar.update(task, description="writing")
             dest = write_outputs(runs, out, report=not no_report)
     except TradewarError as exc:
@@ -96,6 +109,13 @@ def run(
                 f"[yellow]note:[/yellow] world {r.world_spec!r} is stylized: not for policy conclusions"
             )
             break
+    for r in runs:
+        idle = [str(rec["year"]) for rec in r.solver if not rec["measures_in_force"]]
+        if idle:
+            console.print(
+                f"[yellow]note:[/yellow] no measure of {r.scenario.name!r} is in force in {', '.join(idle)}"
+                " (those years equal the baseline)"
+            )
     for r in runs:
         console.print(summary_rich_table(r))
     files = "regions.csv, sectors.csv, flows.parquet, summary.json" + ("" if no_report else ", report.html")
