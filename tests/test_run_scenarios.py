@@ -121,6 +121,12 @@ def test_outputs_are_complete_and_atomic(run, tmp_path: Path, monkeypatch) -> No
     assert summary["scenarios"][0]["name"] == "synthetic-war"
     assert [s["year"] for s in summary["scenarios"][0]["solver"]] == [2026, 2027, 2028]
     assert "numpy" in summary["versions"] and summary["world"]["stylized"] is True
+    # writing again replaces the folder (and leaves nothing else behind)
+    (out / "stale.txt").write_text("from an older run")
+    write_outputs([run], out, report=False)
+    assert not (out / "stale.txt").exists() and not (out / "report.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    write_outputs([run], out)
     # an interrupted write leaves the old folder untouched and no partial folder behind
     import tradewar.report as report
 
