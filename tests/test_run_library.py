@@ -99,3 +99,13 @@ def test_bare_tradewar_run_is_the_main_job(tmp_path: Path, monkeypatch) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenarios"][0]["name"] == "trade-war-2026" and summary["world"]["spec"] == "default"
     assert "Stylized world" in (out / "report.html").read_text()
+
+
+def test_composed_library_scenarios_print_back_and_reload() -> None:
+    from tradewar.policy import load_scenario_text
+
+    for name in library_names():
+        sc = load_scenario(name)
+        again = load_scenario_text(sc.to_yaml(), name=name)
+        assert [pm.measure for pm in again.measures] == [pm.measure for pm in sc.measures], name
+        assert again.years == sc.years and again.title == sc.title
