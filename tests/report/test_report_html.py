@@ -130,8 +130,8 @@ def test_plots_are_drawn_in_headless_chromium(html: str, tmp_path: Path) -> None
     assert res.returncode == 0, res.stderr[-2000:]
     dom = res.stdout
     figures = re.findall(r'<div id="(s0-[\w-]+)" class="plotly-graph-div"', html)
-    # welfare bar + path, sectors heatmap, flows heatmap, chokepoint imports, 2 self-sufficiency
-    assert len(figures) == 7, figures
+    # welfare bar + path, sectors heatmap, flows heatmap + paths, chokepoint imports, 2 self-sufficiency
+    assert len(figures) == 8, figures
     drawn = dom.count('class="main-svg"')
     assert drawn >= 2 * len(figures), f"only {drawn} plotly SVG layers drawn for {len(figures)} figures"
     for fig in figures:  # every figure div got a plot (plotly adds the js-plotly-plot class)

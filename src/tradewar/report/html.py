@@ -194,7 +194,7 @@ def _flow_figs(run: ScenarioRun, key: str) -> list[str]:
         yaxis_title="exporter",
         height=460,
     )
-    out = [_fig_html(heat, f"{key}-flows")]
+    out = [_fig_html(heat, f"{key}-flows"), _flow_path_fig(run, key, change)]
     if run.chokepoints:
         foreign = fl[fl["origin"] != fl["region"]]
         imp = (
@@ -215,6 +215,29 @@ def _flow_figs(run: ScenarioRun, key: str) -> list[str]:
         )
         out.append(_fig_html(bars, f"{key}-chokepoint-imports"))
     return out
+
+
+def _flow_path_fig(run: ScenarioRun, key: str, last_change: pd.Series, n: int = 6) -> str:
+    """% change of the ``n`` international flows that change most in the last year, by year."""
+    intl = last_change[[o != r for o, r in last_change.index]]
+    top = intl.abs().sort_values(ascending=False).index[:n]
+    fl = run.flows[run.flows["origin"] != run.flows["region"]]
+    tot = fl.groupby(["year", "origin", "region"])[["baseline", "counterfactual"]].sum()
+    fig = go.Figure()
+    for o, r in top:
+        g = tot.xs((o, r), level=("origin", "region"))
+        if (g["baseline"] <= 0).any():
+            continue
+        pct = 100.0 * (g["counterfactual"] / g["baseline"] - 1.0)
+        _finite(pct, "trade-flow paths")
+        fig.add_trace(go.Scatter(x=list(g.index), y=pct.tolist(), mode="lines+markers", name=f"{o} → {r}"))
+    fig.update_layout(
+        title="The trade flows that change most: exporter → importer, all products (% change)",
+        xaxis_title="year",
+        yaxis_title="% change",
+        xaxis={"dtick": 1},
+    )
+    return _fig_html(fig, f"{key}-flow-paths")
 
 
 def _ss_figs(run: ScenarioRun, key: str) -> list[str]:
