@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradewar.errors import ConvergenceError, ModelError, UnknownCodeError
 from tradewar.model.ossa import OssaModel
@@ -222,3 +224,19 @@ def test_retaliation(game):
     # the first move hurts B
     assert opt.welfare_first[1] < opt.welfare_start[1]
     assert list(opt.to_frame().columns) == ["region", "after_first_move_pct", "after_retaliation_pct"]
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 4))
+def test_property_nash_and_bargaining_random_worlds(seed, n):
+    """Any small balanced world: no profitable unilateral deviation at the MFN Nash
+    equilibrium (grid), and the Nash-bargaining deal Pareto-improves on it."""
+    game = small_ossa(n, 2, seed=seed)
+    ne = nash_equilibrium(game, instrument="sector", tol=1e-8)
+    grid = np.array([-0.02, -0.002, 0.002, 0.02])
+    for p in game.regions:
+        dev = deviation_gains(game, ne.tariff, p, instrument="sector", deltas=grid)
+        assert dev["welfare_change_pct"].max() < 1e-7
+    deal = nash_bargaining(game, ne.welfare, instrument="sector")
+    assert deal.converged
+    assert np.all(deal.welfare > ne.welfare)

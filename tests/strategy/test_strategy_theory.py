@@ -78,3 +78,17 @@ def test_optimal_tariff_formula_ge_engine(theta, foreign):
     # the engine's and Ossa's one-sector models agree (both are Armington with theta = sigma - 1)
     ossa = two_country(theta, 10.0, foreign)
     assert optimal_tariff(ossa, "H", instrument="uniform").values[0] == pytest.approx(r.values[0], rel=1e-5)
+
+
+def test_engine_game_on_a_world(small_world):
+    from tradewar.strategy import reciprocal_retaliation
+    from tradewar.strategy.engine import EngineGame
+
+    game = EngineGame(small_world)
+    np.testing.assert_allclose(game.welfare(game.baseline_tariff), 1.0, atol=1e-9)
+    player = game.regions[0]
+    r = optimal_tariff(game, player, instrument="uniform", upper=2.0)
+    assert r.converged and r.gain_pct > 0 and 0.0 < r.values[0] < 2.0
+    rr = reciprocal_retaliation(game, player, game.regions[1], 0.25)
+    frame = rr.to_frame().set_index("region")
+    assert frame.loc[game.regions[1], "after_first_move_pct"] < 0

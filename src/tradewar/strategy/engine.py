@@ -34,12 +34,14 @@ class EngineGame:
     deficits:
         Deficit rule of every counterfactual (``"zero"``, ``"fixed"`` or ``"data"``);
         welfare is relative to the equilibrium at baseline tariffs under the same rule.
+        Default ``"zero"`` (as Ossa purges imbalances): holding nominal deficits fixed
+        under very high tariffs can leave the engine without an equilibrium.
     tol:
         Solver tolerance.
     """
 
     model: World | Baseline
-    deficits: Literal["zero", "fixed", "data"] = "data"
+    deficits: Literal["zero", "fixed", "data"] = "zero"
     tol: float = 1e-11
     base: Baseline = field(init=False)
     _ref: FloatArray = field(init=False, repr=False)

@@ -155,17 +155,25 @@ def maximize_log_welfare(
                 gfull = np.tensordot(dval, gall, axes=1)
             return val, np.concatenate([m.pullback(gfull) for m in maps])
 
-        res = optimize.minimize(
-            fun,
-            x0 * d,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=list(zip(lo * d, hi * d, strict=True)),
-            options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 30},
-        )
-        res.x = np.clip(res.x / d, lo, hi)
-        _, gx = value_and_grad(res.x)
-        res.projected_gradient = float(np.max(np.abs(np.clip(res.x + _SCALE * gx, lo, hi) - res.x)))
+        nit = nfev = 0
+        z0 = x0 * d
+        for _attempt in range(2):  # restart once with fresh curvature memory after a line-search stop
+            res = optimize.minimize(
+                fun,
+                z0,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=list(zip(lo * d, hi * d, strict=True)),
+                options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 30},
+            )
+            nit, nfev = nit + int(res.nit), nfev + int(res.nfev)
+            x_end = np.clip(res.x / d, lo, hi)
+            _, gx = value_and_grad(x_end)
+            pg = float(np.max(np.abs(np.clip(x_end + _SCALE * gx, lo, hi) - x_end)))
+            if res.success or pg < STATIONARITY_TOL or res.nit >= maxiter:
+                break
+            z0 = res.x
+        res.x, res.nit, res.nfev, res.projected_gradient = x_end, nit, nfev, pg
     else:
 
         def f0(x: FloatArray) -> float:
