@@ -240,3 +240,15 @@ def test_property_nash_and_bargaining_random_worlds(seed, n):
     deal = nash_bargaining(game, ne.welfare, instrument="sector")
     assert deal.converged
     assert np.all(deal.welfare > ne.welfare)
+
+
+def test_equal_gains_slsqp_fallback(game, war):
+    """With one weight update allowed, Ossa's formulation (max s s.t. equal gains) by SLSQP."""
+    talks = equal_gains_tariffs(game, instrument="sector", reference=war.welfare, max_iter=1, tol=1e-6)
+    g = np.log(talks.welfare / war.welfare)
+    assert g.max() - g.min() <= 1e-6 and g.min() > 0
+    weighted = equal_gains_tariffs(game, instrument="sector", reference=war.welfare, tol=1e-6)
+    # both are efficient equal-gains points: the same common gain
+    assert float(np.mean(g)) == pytest.approx(
+        float(np.mean(np.log(weighted.welfare / war.welfare))), abs=1e-5
+    )

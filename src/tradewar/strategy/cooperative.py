@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from tradewar.errors import ConvergenceError, ModelError
 from tradewar.strategy._protocol import FloatArray, Instrument, InstrumentMap, TariffGameModel
@@ -142,14 +143,17 @@ def equal_gains_tariffs(
     lower: float = 0.0,
     upper: float = 10.0,
     tol: float = 1e-4,
-    max_iter: int = 60,
+    max_iter: int = 25,
 ) -> CooperativeOutcome:
     """Efficient tariffs giving every player the same proportional gain over ``reference``.
 
     ``reference`` is the players' welfare to improve on (default: the baseline, 1). The
     weights ``ω`` are updated multiplicatively, ``ω_j ← ω_j exp(-κ (g_j - ḡ))`` with
     ``g_j = log Ŵ_j - log ref_j``, until ``max g - min g <= tol``; each inner problem
-    starts from the previous tariffs. Raises :class:`ConvergenceError` otherwise.
+    starts from the previous tariffs. If ``max_iter`` weight updates do not get there (a
+    kinked frontier, e.g. with tariffs at their bounds), Ossa's own formulation ``max s``
+    s.t. ``g_j = s`` is solved by SLSQP with exact constraint Jacobians from the last
+    point. Raises :class:`ConvergenceError` if the gains still differ by more than ``tol``.
     """
     pl, maps, t, x0 = _setup(model, players, instrument, start)
     idx = [list(model.regions).index(p) for p in pl]
@@ -160,7 +164,10 @@ def equal_gains_tariffs(
     x = x0
     best_spread = np.inf
     t_out = t
-    for it in range(1, max_iter + 1):
+    W = model.welfare(t)
+    it = 0
+    while it < max_iter:
+        it += 1
         x, t_out, _ = maximize_log_welfare(
             model, maps, t, _player_weights(model, pl, omega), lower=lower, upper=upper, x0=x
         )
@@ -168,19 +175,7 @@ def equal_gains_tariffs(
         g = np.log(W[idx]) - np.log(ref[idx])
         spread = float(g.max() - g.min())
         if spread <= tol:
-            return CooperativeOutcome(
-                kind="equal-gains",
-                regions=tuple(model.regions),
-                players=pl,
-                instrument=Instrument(instrument),
-                tariff=t_out,
-                welfare=W,
-                weights=omega,
-                threat=None,
-                converged=True,
-                iterations=it,
-                seconds=time.perf_counter() - clock,
-            )
+            break
         if spread > best_spread:
             kappa *= 0.5
         elif spread > 0.3 * best_spread:
@@ -188,12 +183,94 @@ def equal_gains_tariffs(
         best_spread = min(best_spread, spread)
         omega = omega * np.exp(-kappa * (g - g.mean()))
         omega = omega / omega.mean()
-    raise ConvergenceError(
-        "equal-gains cooperative tariffs: gains did not equalise",
-        residual=best_spread,
-        iterations=max_iter,
-        tolerance=tol,
+    else:
+        # Kinked frontier (bounds active) or slow progress: solve Ossa's own formulation,
+        # max s subject to g_j = s for every player, by SLSQP from the last point.
+        if not model.has_gradient:
+            raise ConvergenceError(
+                "equal-gains cooperative tariffs: gains did not equalise",
+                residual=best_spread,
+                iterations=max_iter,
+                tolerance=tol,
+            )
+        x, t_out = _equal_gains_slsqp(model, maps, t, idx, ref, lower, upper, x)
+        W = model.welfare(t_out)
+        g = np.log(W[idx]) - np.log(ref[idx])
+        spread = float(g.max() - g.min())
+        if spread > tol:
+            raise ConvergenceError(
+                "equal-gains cooperative tariffs: gains did not equalise (weights, then SLSQP)",
+                residual=spread,
+                iterations=max_iter,
+                tolerance=tol,
+            )
+    return CooperativeOutcome(
+        kind="equal-gains",
+        regions=tuple(model.regions),
+        players=pl,
+        instrument=Instrument(instrument),
+        tariff=t_out,
+        welfare=W,
+        weights=omega,
+        threat=None,
+        converged=True,
+        iterations=it,
+        seconds=time.perf_counter() - clock,
     )
+
+
+def _equal_gains_slsqp(
+    model: TariffGameModel,
+    maps: list[InstrumentMap],
+    t: FloatArray,
+    idx: list[int],
+    ref: FloatArray,
+    lower: float,
+    upper: float,
+    x0: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """``max s`` s.t. ``100 (log Ŵ_j - log ref_j) = 100 s`` (Ossa's formulation), exact Jacobians."""
+    sizes = [m.size for m in maps]
+    splits = np.cumsum(sizes)[:-1]
+    n = len(model.regions)
+    cache: dict[bytes, tuple[FloatArray, FloatArray]] = {}
+
+    def build(x: FloatArray) -> FloatArray:
+        out = t
+        for m, part in zip(maps, np.split(x, splits), strict=True):
+            out = m.apply(part, out)
+        return out
+
+    def evaluate(z: FloatArray) -> tuple[FloatArray, FloatArray]:
+        key = z.tobytes()
+        if key not in cache:
+            cache.clear()
+            W, gall = model.welfare_and_gradient(build(z[:-1]), np.eye(n)[idx])
+            jac = np.concatenate([m.pullback(gall) for m in maps], axis=1)
+            cache[key] = (100.0 * (np.log(W[idx]) - np.log(ref[idx])), 100.0 * jac)
+        return cache[key]
+
+    def cons(z: FloatArray) -> FloatArray:
+        return evaluate(z)[0] - 100.0 * z[-1]
+
+    def cons_jac(z: FloatArray) -> FloatArray:
+        jac = evaluate(z)[1]
+        return np.hstack([jac, np.full((len(idx), 1), -100.0)])
+
+    g0 = evaluate(np.append(x0, 0.0))[0] / 100.0
+    z0 = np.append(x0, float(g0.min()))
+    nx = len(x0)
+    res = optimize.minimize(
+        lambda z: -100.0 * z[-1],
+        z0,
+        jac=lambda z: np.append(np.zeros(nx), -100.0),
+        method="SLSQP",
+        bounds=[(lower, upper)] * nx + [(None, None)],
+        constraints=[{"type": "eq", "fun": cons, "jac": cons_jac}],
+        options={"maxiter": 500, "ftol": 1e-12},
+    )
+    x = np.clip(res.x[:-1], lower, upper)
+    return x, build(x)
 
 
 def _nash_product(threat: FloatArray, idx: list[int], n: int, eps: float = 1e-6) -> object:
