@@ -33,7 +33,8 @@ def test_game_optimal_ossa2014(shared_data, tmp_path):
     summary = pd.read_csv(out / "optimal_summary.csv")
     assert list(summary.region) == ["US", "China"]
     assert (summary.own_welfare_change_pct > 0).all()
-    assert (out / "report.html").read_text().startswith("<html>")
+    page = (out / "report.html").read_text()
+    assert page.startswith("<html>") and "plotly" in page.lower()
     assert "average" in res.output
 
 

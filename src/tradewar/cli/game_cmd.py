@@ -102,11 +102,30 @@ def _tariff_table(model: TariffGameModel, tariff: np.ndarray, players: list[str]
     return pd.DataFrame(rows)
 
 
-def _write(out: Path, title: str, tables: dict[str, pd.DataFrame], notes: list[str]) -> None:
+def _figure(bars: pd.DataFrame) -> str:
+    """Grouped bar chart of welfare changes: ``bars`` has ``region`` and one column per series."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(
+        [go.Bar(name=c, x=bars["region"], y=bars[c]) for c in bars.columns if c != "region"],
+        layout={"barmode": "group", "template": "plotly_white", "yaxis_title": "welfare change, %"},
+    )
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def _write(
+    out: Path, title: str, tables: dict[str, pd.DataFrame], notes: list[str], bars: pd.DataFrame | None = None
+) -> None:
+    from plotly.offline import get_plotlyjs
+
     out.mkdir(parents=True, exist_ok=True)
-    parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>"]
-    parts.append(f"<h1>{html.escape(title)}</h1>")
+    parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"]
+    if bars is not None:
+        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
+    parts.append(f"</head><body><h1>{html.escape(title)}</h1>")
     parts += [f"<p>{html.escape(n)}</p>" for n in notes]
+    if bars is not None:
+        parts.append(_figure(bars))
     for name, df in tables.items():
         df.to_csv(out / f"{name}.csv", index=False)
         if len(df) <= 400:
@@ -117,7 +136,7 @@ def _write(out: Path, title: str, tables: dict[str, pd.DataFrame], notes: list[s
     parts.append("</body></html>")
     (out / "report.html").write_text("\n".join(parts), encoding="utf-8")
     (out / "summary.json").write_text(
-        json.dumps({"title": title, "notes": notes}, indent=2), encoding="utf-8"
+        json.dumps({"title": title, "notes": notes, "tables": sorted(tables)}, indent=2), encoding="utf-8"
     )
 
 
@@ -169,6 +188,7 @@ def optimal(
             f"Optimal tariffs ({instrument}) - {world}",
             {"optimal_summary": summary, "optimal_tariffs": pd.concat(tariffs, ignore_index=True)},
             [f"Average optimal tariff (mean over players of the median tariff): {avg:.1f} %"],
+            bars=summary[["region", "own_welfare_change_pct", "others_mean_welfare_change_pct"]],
         )
     except TradewarError as err:
         _fail(err)
@@ -221,6 +241,7 @@ def nash(
                 ),
             },
             notes,
+            bars=summary[["region", "welfare_change_pct"]],
         )
     except TradewarError as err:
         _fail(err)
@@ -282,6 +303,7 @@ def deal(
                 "war_tariffs": _tariff_table(m, war.tariff, pl),
             },
             notes,
+            bars=welfare,
         )
     except TradewarError as err:
         _fail(err)
