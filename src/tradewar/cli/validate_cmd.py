@@ -65,7 +65,7 @@ def validate(
     all_rows: Annotated[bool, typer.Option("--all-rows", help="print every reference row")] = False,
 ) -> None:
     """Reproduce published results (Caliendo-Parro 2015, gegravity) and check tolerances."""
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=140)
     if case:
         unknown = [c for c in case if c not in CASES]
         if unknown:
