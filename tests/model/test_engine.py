@@ -273,3 +273,24 @@ def test_fused_trade_block_equals_reference_functions() -> None:
     Y, R = eqs.sales_and_revenue(pt, X)
     np.testing.assert_allclose(Y, eqs.sales(pi_ref, 1 / tau, X), rtol=1e-12)
     np.testing.assert_allclose(R, eqs.tariff_revenue(pi_ref, 1 - 1 / tau, X), rtol=1e-12)
+
+
+def test_large_shock_two_regions_regression() -> None:
+    """Found by hypothesis: Anderson must not cycle back to a stale iterate."""
+    w = synthetic_world(2, 1, seed=15, tariff=0.0, theta=4.0, intermediates=False)
+    r = w.regions
+    s = Shock.none(w).add_tariff(0.5, origin=r[0], region=r[1]).scale_trade_cost(1.25, origin=r[1])
+    eq = solve(w, s.with_deficits("fixed"))
+    plain = solve(w, s.with_deficits("fixed"), memory=0)
+    np.testing.assert_allclose(eq.w_hat, plain.w_hat, rtol=1e-9)
+
+
+def test_no_equilibrium_is_diagnosed() -> None:
+    """A region whose exports are all banned cannot keep a fixed trade surplus."""
+    w = synthetic_world(2, 1, seed=3, intermediates=False)
+    r = w.regions
+    creditor = r[int(np.argmin(w.deficit.values))]
+    other = [x for x in r if x != creditor][0]
+    shock = Shock.none(w).scale_trade_cost(np.inf, origin=creditor, region=other)
+    with pytest.raises(ConvergenceError, match="collapse"):
+        solve(w, shock.with_deficits("data"), max_iter=500)
