@@ -290,7 +290,7 @@ def test_no_equilibrium_is_diagnosed() -> None:
     w = synthetic_world(2, 1, seed=3, intermediates=False)
     r = w.regions
     creditor = r[int(np.argmin(w.deficit.values))]
-    other = [x for x in r if x != creditor][0]
+    other = next(x for x in r if x != creditor)
     shock = Shock.none(w).scale_trade_cost(np.inf, origin=creditor, region=other)
     with pytest.raises(ConvergenceError, match="collapse"):
         solve(w, shock.with_deficits("data"), max_iter=500)
