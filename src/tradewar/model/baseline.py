@@ -184,8 +184,8 @@ class Baseline:
         inputs = np.einsum("nik,iknj->nkj", tau, Z)
         with np.errstate(invalid="ignore", divide="ignore"):
             gamma_io = np.where(x[:, None, :] > 0, inputs / x[:, None, :], 0.0)
-            gamma_va = np.where(x > 0, VA / x, 1.0)
-        # the World balances to ACCOUNTS_RTOL; make the Cobb-Douglas shares add up exactly
+        # VA / x, up to the World's ACCOUNTS_RTOL: take the residual so that the
+        # Cobb-Douglas shares add up to one exactly
         gamma_va = np.where(x > 0, 1.0 - gamma_io.sum(axis=1), 1.0)
         final = np.einsum("nij,ijn->nj", tau, F)
         fin_tot = final.sum(axis=1)
