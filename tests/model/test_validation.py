@@ -88,3 +88,13 @@ def test_check_rounding_rules() -> None:
     assert c3.ok and c3.allowed == pytest.approx(0.01)
     assert not Check("x", "y", 1.0, float("nan"), 1.0, "s").ok
     assert set(c.as_dict()) >= {"published", "computed", "difference", "ok"}
+
+
+def test_fixed_expenditure_reports_gegravity_welfare(shared_data: Path) -> None:
+    from tradewar.errors import ModelError
+
+    case = gegravity_case(shared_data)
+    eq = solve(case.world, case.shock, closure="fixed_expenditure")
+    assert eq.regions.loc["CAN", "welfare_pct"] == pytest.approx(0.418261, abs=1e-6)
+    with pytest.raises(ModelError, match="closure"):
+        eq.counterfactual_world()

@@ -229,13 +229,18 @@ class Equilibrium:
         """
         from dataclasses import replace
 
+        from tradewar.errors import ModelError
         from tradewar.world.world import World
 
         b = self.baseline
         if b.world is None:
-            from tradewar.errors import ModelError
-
             raise ModelError("counterfactual_world needs a baseline built with Baseline.from_world")
+        if self.closure != "exact":
+            raise ModelError(
+                f"the {self.closure!r} closure does not clear markets exactly, so its "
+                "counterfactual is not a balanced World",
+                fix="solve with closure='exact'",
+            )
         base_w = b.world
         share = self.pi / self.tau  # [n, i, k]
         Z = np.einsum("nik,nkj,nj->iknj", share, b.gamma_io, self.Y)

@@ -24,7 +24,9 @@ After convergence, goods-market clearing, trade balance and budgets are checked 
 ``closure="fixed_expenditure"`` reproduces the one-shot approximation of the structural
 gravity literature as coded in USITC ``gegravity`` (Larch and Yotov 2016): goods markets
 clear at *baseline* nominal incomes, ``Σ_j γ Y(ŵ, X) = wL`` with ``I' = I``. It is not
-the exact equilibrium; use it only to compare with that software.
+the exact equilibrium; use it only to compare with that software. Its incomes are
+reported as gegravity reports them, ``I' = ŵ I`` (expenditure proportional to output),
+so ``welfare_pct`` equals gegravity's real GDP change.
 """
 
 from __future__ import annotations
@@ -270,7 +272,9 @@ def solve(
         Y=np.asarray(parts["Y"]),
         R=np.asarray(parts["R"]),
         D=np.asarray(parts["D"]),
-        income=np.asarray(parts["income"]),
+        # fixed_expenditure: goods markets cleared at baseline incomes; incomes are then
+        # reported as gegravity does, scaling with the factory-gate price (E' = φ p Y)
+        income=np.asarray(w_hat * income0 if fixed_exp else parts["income"]),
         solver=record,
     )
 
