@@ -42,6 +42,17 @@ def main() -> None:
     print(f"arrays: solver {statistics.median(solver):.3f} s (min {min(solver):.3f}), "
           f"wall incl. rebasing {statistics.median(wall):.3f} s, iterations bln/cfl {iters[0]}")  # fmt: skip
 
+    # the same two solves with plain damped iteration (no Anderson acceleration)
+    from tradewar.model import Shock, solve
+    from tradewar.model.validation import nafta_shock
+
+    t0 = time.perf_counter()
+    b0 = solve(base, Shock.none(base).with_deficits("zero"), memory=0, max_iter=20_000)
+    start = b0.as_baseline()
+    c0 = solve(start, nafta_shock(start, layer), memory=0, max_iter=20_000)
+    print(f"plain damped iteration: solver {b0.solver.seconds + c0.solver.seconds:.3f} s, "
+          f"iterations bln/cfl ({b0.solver.iterations}, {c0.solver.iterations})")  # fmt: skip
+
     t0 = time.perf_counter()
     world = read_cp2015(args.data)
     t_read = time.perf_counter() - t0
