@@ -96,3 +96,14 @@ def test_results_are_labelled_and_world_untouched(small_world):
     assert list(e.origin.values) == small_world.regions
     assert e.final_total.dims == ("origin", "product", "region")
     np.testing.assert_array_equal(small_world.intermediate.values, before)
+
+
+def test_batched_solves_equal_one_by_one():
+    w = synthetic_world(5, 4, seed=11)
+    one = MRIO.from_world(w)
+    batched = MRIO.from_world(w)
+    batched.prepare([0, 3])
+    for name in ("va_source", "block_column_sums", "output_for_final", "output_for_output"):
+        np.testing.assert_allclose(getattr(batched, name), getattr(one, name), rtol=1e-12, err_msg=name)
+    for t in (0, 3):
+        np.testing.assert_allclose(batched.rows_of_L(t), one.rows_of_L(t), rtol=1e-12)

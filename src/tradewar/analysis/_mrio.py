@@ -10,6 +10,7 @@ labelled xarray objects with :func:`unpack`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -78,8 +79,13 @@ class MRIO:
 
     @cached_property
     def A(self) -> np.ndarray:
-        """Technical coefficients A = Z x̂⁻¹."""
+        """Technical coefficients A = Z x̂⁻¹ (not used by the analytics, which avoid the n x n copy)."""
         return calc_A(self.Z, self.x)
+
+    @cached_property
+    def inv_x(self) -> np.ndarray:
+        """1 / x, zero where x = 0."""
+        return np.divide(1.0, self.x, out=np.zeros_like(self.x), where=self.x != 0)
 
     @cached_property
     def v(self) -> np.ndarray:
@@ -88,14 +94,14 @@ class MRIO:
         At basic prices this is value added plus the tariffs paid on imported inputs, both
         income of the producing region (tariff revenue accrues to its government, as in
         ``World.income``), so that v' L = 1' exactly (M&B 2009, §2.3: column sums of A
-        plus value-added coefficients equal one).
+        plus value-added coefficients equal one). Read off the factored system.
         """
-        return np.asarray(1.0 - self.A.sum(axis=0))
+        return self.system.value_added_coefficients
 
     @cached_property
     def system(self) -> LeontiefSystem:
         """The factored Leontief system of this MRIO (factored once, on first use)."""
-        return LeontiefSystem(self.A, precision=self.precision)
+        return LeontiefSystem.from_flows(self.Z, self.x, precision=self.precision)
 
     @cached_property
     def region_of(self) -> np.ndarray:
@@ -145,6 +151,44 @@ class MRIO:
     def region_output(self) -> np.ndarray:
         """Gross output by region, X[r] = Σ_s x[r, s], (R,)."""
         return np.asarray(self.x.reshape(self.R, self.S).sum(axis=1))
+
+    @cached_property
+    def _rows_of_L(self) -> dict[int, np.ndarray]:
+        return {}
+
+    def rows_of_L(self, region: int) -> np.ndarray:
+        """(n, S) array ``[k, j] = L[(region, j), k]``: the rows of L of one region, transposed.
+
+        S transposed solves (cached per region).
+        """
+        if region not in self._rows_of_L:
+            self._rows_of_L[region] = self.system.solve_transposed(self._unit_columns(region))
+        return self._rows_of_L[region]
+
+    def _unit_columns(self, region: int) -> np.ndarray:
+        E = np.zeros((self.n, self.S))
+        E[np.arange(region * self.S, (region + 1) * self.S), np.arange(self.S)] = 1.0
+        return E
+
+    def prepare(self, extraction_targets: Sequence[int] = ()) -> None:
+        """Solve every right-hand side of the analytics in two batched calls.
+
+        Fills :attr:`va_source`, :attr:`block_column_sums`, :attr:`output_for_final`,
+        :attr:`output_for_output` and :meth:`rows_of_L` of the target regions; the same
+        numbers as computing them one by one, with fewer and larger (faster) solves.
+        """
+        R = self.R
+        targets = [int(t) for t in extraction_targets if int(t) not in self._rows_of_L]
+        blocks = [self.region_blocks(self.v), self.region_blocks(np.ones(self.n))]
+        blocks += [self._unit_columns(t) for t in targets]
+        Yt = self.system.solve_transposed(np.hstack(blocks))
+        self.__dict__["va_source"] = Yt[:, :R]
+        self.__dict__["block_column_sums"] = Yt[:, R : 2 * R]
+        for i, t in enumerate(targets):
+            self._rows_of_L[t] = Yt[:, 2 * R + i * self.S : 2 * R + (i + 1) * self.S]
+        Yn = self.system.solve(np.hstack([self.F, self.region_blocks(self.x)]))
+        self.__dict__["output_for_final"] = Yn[:, :R]
+        self.__dict__["output_for_output"] = Yn[:, R:]
 
     @cached_property
     def trade(self) -> np.ndarray:

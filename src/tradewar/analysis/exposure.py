@@ -53,13 +53,13 @@ def exposure_arrays(mrio: MRIO) -> dict[str, np.ndarray]:
     (origin, product, region).
     """
     R, S, n = mrio.R, mrio.S, mrio.n
-    A4 = mrio.A.reshape(R, S, R, S)
+    Z4 = mrio.Z.reshape(R, S, R, S)
     Zb = mrio.Z.reshape(n, R, S).sum(axis=2)  # (n, region)
     X = mrio.region_output
     Y = mrio.F.sum(axis=0)
     v = mrio.v[:, None]
     return {
-        "input_direct": A4.sum(axis=1),
+        "input_direct": Z4.sum(axis=1) * mrio.inv_x.reshape(1, R, S),
         "input_total": mrio.va_source.reshape(R, S, R).transpose(2, 0, 1),
         "input_direct_by_product": _safe_div(Zb, X[None, :]).reshape(R, S, R),
         "input_total_by_product": _safe_div(v * mrio.output_for_output, X[None, :]).reshape(R, S, R),

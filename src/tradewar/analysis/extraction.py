@@ -45,10 +45,9 @@ def extraction_arrays(mrio: MRIO, target: int) -> np.ndarray:
     """
     R, S, n = mrio.R, mrio.S, mrio.n
     rows = np.arange(target * S, (target + 1) * S)
-    E = np.zeros((n, S))
-    E[rows, np.arange(S)] = 1.0
-    L_rows = mrio.system.solve_transposed(E)  # L_rows[(s,p), j] = L[(target,j), (s,p)]
-    denom = 1.0 + (mrio.A[:, rows] * L_rows).sum(axis=1)
+    L_rows = mrio.rows_of_L(target)  # L_rows[(s,p), j] = L[(target,j), (s,p)]
+    A_rows = mrio.Z[:, rows] * mrio.inv_x[rows][None, :]  # A[(s,p), (target, j)]
+    denom = 1.0 + (A_rows * L_rows).sum(axis=1)
     lost_deliveries = mrio.trade[:, :, target].reshape(n)
     C = mrio.block_column_sums
     return (C * (lost_deliveries / denom)[:, None]).reshape(R, S, R)

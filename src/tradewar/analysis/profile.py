@@ -30,6 +30,7 @@ def all_metrics(mrio: MRIO, extraction_targets: Sequence[int] = ()) -> dict[str,
     One LU factorisation of I - A (``mrio.system``) serves 4R + S·len(targets) solves.
     Extraction results are ``extraction_<index>`` arrays (origin, product, region).
     """
+    mrio.prepare(extraction_targets)
     out: dict[str, np.ndarray] = {}
     out.update(dependence_arrays(mrio.trade, mrio.x))
     out.update(exposure_arrays(mrio))
@@ -49,6 +50,8 @@ def exposure_profile(
     ``cut_region``.
     """
     mrio = MRIO.from_world(world, precision=precision)
+    regions = list(world.regions) if extraction_regions is None else list(extraction_regions)
+    mrio.prepare([world.regions.index(r) for r in regions if r in world.regions])
     parts = [dependence_dataset(mrio), exposure_dataset(mrio), value_added_dataset(mrio)]
     if extraction_regions is None or len(extraction_regions) > 0:
         ext = extraction_dataset(mrio, extraction_regions, world.meta.unit)
@@ -96,6 +99,7 @@ def exposure_table(
         if p not in world.sectors:
             raise UnknownCodeError("sector", p, world.sectors, field="sector")
     mrio = MRIO.from_world(world)
+    mrio.prepare([world.regions.index(region)])
     dep = dependence_dataset(mrio)
     exp = exposure_dataset(mrio)
     ext = extraction_dataset(mrio, [region], world.meta.unit).sel(region=region, origin=supplier)
