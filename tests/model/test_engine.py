@@ -294,3 +294,16 @@ def test_no_equilibrium_is_diagnosed() -> None:
     shock = Shock.none(w).scale_trade_cost(np.inf, origin=creditor, region=other)
     with pytest.raises(ConvergenceError, match="collapse"):
         solve(w, shock.with_deficits("data"), max_iter=500)
+
+
+def test_whole_arrays_as_policy_layers(world: World) -> None:
+    """Scenario code hands whole labelled arrays to the builders (diagonal ignored)."""
+    t = world.tariff.copy(data=np.full(world.tariff.shape, 0.2))
+    d = world.tariff.copy(data=np.full(world.tariff.shape, 1.1))
+    a = world.value_added.copy(data=np.full(world.value_added.shape, 1.05))
+    s = Shock.none(world).set_tariff(t).scale_trade_cost(d).scale_productivity(a)
+    eye = np.eye(len(world.regions), dtype=bool)
+    assert np.all(s.tariff.values[eye] == 0.0) and np.all(s.tariff.values[~eye] == 0.2)
+    assert np.all(s.trade_cost.values[eye] == 1.0)
+    np.testing.assert_allclose(s.productivity.values, 1.05)
+    assert solve(world, s).solver.converged
