@@ -67,6 +67,7 @@ def trade_block(
     theta: FloatArray,
     inv_tau: FloatArray,
     out: FloatArray | None = None,
+    extra: tuple[npt.NDArray[np.int_], FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     r"""Fused :func:`price_index_and_shares` for the solver's hot loop.
 
@@ -79,9 +80,14 @@ def trade_block(
 
     and returns ``(ln P̂, π'/(1+t'))``; the division by the tariff factor serves sales and
     revenue (:func:`sales_and_revenue`). ``out`` (shape of ``log_pi_kappa``) is reused.
+    ``extra = (flat cells, values)`` adds ``values`` to the exponent of those cells (quota
+    wedges: ``-θ_j ln(1+ω)``).
     """
     e = np.add(log_pi_kappa, (-theta * log_c)[None, :, :], out=out)
     e += (theta * log_P_ref)[:, None, :]
+    if extra is not None:
+        flat = e.reshape(-1)
+        flat[extra[0]] += extra[1]
     np.exp(e, out=e)
     total = e.sum(axis=1)
     log_P = log_P_ref - np.log(total) / theta
@@ -165,3 +171,83 @@ def tot_vot_decomposition(
         m_hat = np.where(trade0 > 0, trade1 / np.where(trade0 > 0, trade0, 1.0), 0.0)
     vot = ((tau0 - 1.0) * trade0 * (m_hat - c_hat[None, :, :])).sum(axis=(1, 2))
     return tot / income0, vot / income0
+
+
+# ----------------------------------------------------------------------------- nested CES
+def log_ces_mean(log_x: FloatArray, weights: FloatArray, a: FloatArray, axis: int) -> FloatArray:
+    r"""Log of a CES (power) mean along ``axis``, with its Cobb-Douglas limit taken exactly.
+
+    .. math:: \ln M = \frac{1}{a} \ln \sum_k w_k \hat x_k^{a}, \qquad
+              a \to 0:\ \ln M = \sum_k w_k \ln \hat x_k
+
+    with ``a = 1 - elasticity`` (shape of the result, broadcast along ``axis``) and weights
+    summing to one along ``axis`` (where they sum to zero the result is 0; the CES form
+    normalises them, the Cobb-Douglas form uses them as given, so that shares that miss
+    one by rounding reproduce :func:`log_unit_cost` exactly). Computed as a
+    log-sum-exp shifted by its largest term, so that low elasticities (``a`` near 1) and
+    large price changes do not overflow.
+    """
+    lin = np.where(weights > 0, weights * log_x, 0.0).sum(axis=axis)
+    cd = a == 0.0
+    if cd.all():
+        return np.asarray(lin)
+    a_safe = np.where(cd, 1.0, a)
+    z = np.expand_dims(a_safe, axis) * log_x
+    z = np.where(weights > 0, z, -np.inf)
+    m = z.max(axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    wsum = weights.sum(axis=axis, keepdims=True)
+    total = (weights / np.where(wsum > 0, wsum, 1.0) * np.exp(z - m)).sum(axis=axis)
+    with np.errstate(divide="ignore"):
+        ces = (np.squeeze(m, axis=axis) + np.log(total)) / a_safe
+    ces = np.where(total > 0, ces, 0.0)
+    return np.asarray(np.where(cd, lin, ces))
+
+
+def nested_ces_cost(
+    log_w: FloatArray,
+    log_P: FloatArray,
+    log_A: FloatArray,
+    gamma_va: FloatArray,
+    bundle_share: FloatArray,
+    bundle_weights: FloatArray,
+    one_minus_sigma: FloatArray,
+    one_minus_eps: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    r"""Unit cost and new cost shares under nested CES production, in changes.
+
+    Baqaee and Farhi (2019, Econometrica 87(4), eqs. 2-3) written in changes around the
+    baseline shares; ``g = γ_nj`` (value-added share), ``1 - g = Σ_k γ_nkj``
+    (``bundle_share``), ``s_nkj = γ_nkj / Σ_k γ_nkj`` (``bundle_weights``), ``σ_nj`` between value added and the intermediate bundle,
+    ``ε_nj`` among inputs:
+
+    .. math::
+        \hat P^M_{nj} = \Big(\sum_k s_{nkj} \hat P_{nk}^{1-\varepsilon_{nj}}\Big)^{1/(1-\varepsilon_{nj})},
+        \qquad
+        \hat c_{nj} = \frac{1}{\hat A_{nj}}\Big(g_{nj} \hat w_n^{1-\sigma_{nj}}
+            + (1 - g_{nj}) (\hat P^M_{nj})^{1-\sigma_{nj}}\Big)^{1/(1-\sigma_{nj})}
+
+    New cost shares (Shephard's lemma), with ``ĉ^b = Â ĉ`` the bundle cost:
+
+    .. math::
+        g'_{nj} = g_{nj} (\hat w_n / \hat c^b_{nj})^{1-\sigma_{nj}}, \qquad
+        \gamma'_{nkj} = (1-g_{nj}) (\hat P^M_{nj}/\hat c^b_{nj})^{1-\sigma_{nj}}\,
+            s_{nkj} (\hat P_{nk} / \hat P^M_{nj})^{1-\varepsilon_{nj}}
+
+    and ``g' + Σ_k γ'_nkj = 1``. At ``σ = ε = 1`` (``one_minus_* = 0``) this is exactly
+    :func:`log_unit_cost` with unchanged shares.
+
+    Returns
+    -------
+    (ln ĉ (effective, i.e. ``ln ĉ^b - ln Â``), g' [n, j], γ' [n, k, j])
+    """
+    N, J = gamma_va.shape
+    lPM = log_ces_mean(np.broadcast_to(log_P[:, :, None], (N, J, J)), bundle_weights, one_minus_eps, axis=1)
+    b = bundle_share
+    log_x = np.stack([np.broadcast_to(log_w[:, None], (N, J)), lPM], axis=1)
+    weights = np.stack([gamma_va, b], axis=1)
+    lcb = log_ces_mean(log_x, weights, one_minus_sigma, axis=1)
+    g_new = gamma_va * np.exp(one_minus_sigma * (log_w[:, None] - lcb))
+    b_new = b * np.exp(one_minus_sigma * (lPM - lcb))
+    s_new = bundle_weights * np.exp(one_minus_eps[:, None, :] * (log_P[:, :, None] - lPM[:, None, :]))
+    return lcb - log_A, g_new, b_new[:, None, :] * s_new

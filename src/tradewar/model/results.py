@@ -24,7 +24,9 @@ from tradewar.model import equations as eq
 from tradewar.model.baseline import Baseline, FloatArray
 
 if TYPE_CHECKING:
+    from tradewar.model.quotas import QuotaSystem
     from tradewar.model.shock import Shock
+    from tradewar.model.technology import Technology
     from tradewar.world.world import World
 
 
@@ -73,8 +75,91 @@ class Equilibrium:
     D: FloatArray
     income: FloatArray
     solver: SolverRecord
+    #: counterfactual cost shares (equal to the baseline's under Cobb-Douglas)
+    gamma_va_new: FloatArray | None = None
+    gamma_io_new: FloatArray | None = None
+    #: quota wedges ω ``[n, i, j]`` (0 where no quota binds)
+    wedge: FloatArray | None = None
+    #: quota rents received ``[n]`` (part of ``income``)
+    rent_income: FloatArray | None = None
+    quota_system: QuotaSystem | None = field(default=None, repr=False)
+    #: quantities ``q_g`` of the quota groups (baseline value units)
+    quota_quantity: FloatArray | None = None
+    technology: Technology | None = None
 
     # ------------------------------------------------------------------ arrays
+    @property
+    def gamma_va_cf(self) -> FloatArray:
+        """Counterfactual value-added shares ``g'[n, j]`` (baseline's under Cobb-Douglas)."""
+        return self.baseline.gamma_va if self.gamma_va_new is None else self.gamma_va_new
+
+    @property
+    def gamma_io_cf(self) -> FloatArray:
+        """Counterfactual input shares ``γ'[n, k, j]`` (baseline's under Cobb-Douglas)."""
+        return self.baseline.gamma_io if self.gamma_io_new is None else self.gamma_io_new
+
+    @property
+    def omega(self) -> FloatArray:
+        """Quota wedges ω ``[n, i, j]`` (zeros without quotas)."""
+        return np.zeros_like(self.pi) if self.wedge is None else self.wedge
+
+    @property
+    def quota_rent(self) -> FloatArray:
+        """Quota rents received by each region ``[n]`` (zeros without quotas)."""
+        return np.zeros_like(self.w_hat) if self.rent_income is None else self.rent_income
+
+    @property
+    def wedges(self) -> xr.DataArray:
+        """Tariff-equivalent quota wedges ω, labelled ``[origin, region, product]``.
+
+        NaN where no quota applies, 0 where one applies but does not bind.
+        """
+        b = self.baseline
+        out = np.full(self.pi.shape, np.nan)
+        qs = self.quota_system
+        if qs is not None:
+            out.reshape(-1)[qs.cell] = self.omega.reshape(-1)[qs.cell]
+            out[qs.banned] = np.inf
+        return xr.DataArray(
+            out.transpose(1, 0, 2),
+            dims=("origin", "region", "product"),
+            coords={"origin": list(b.regions), "region": list(b.regions), "product": list(b.sectors)},
+            attrs={"note": "ω: price wedge 1+ω on the flow; inf = banned (limit 0); NaN = no quota"},
+        )
+
+    @property
+    def quotas(self) -> pd.DataFrame:
+        """One row per constrained group: limit, quantity, wedge, whether it binds, rent rule.
+
+        ``limit`` and ``quantity`` are in baseline value units (quantities at baseline
+        prices); ``wedge`` is ω (tariff-equivalent, fraction).
+        """
+        qs = self.quota_system
+        cols = ["quota", "exporter", "product", "importers", "limit", "quantity", "wedge", "binding", "rent"]
+        if qs is None or qs.n_groups == 0:
+            return pd.DataFrame(columns=cols)
+        b = self.baseline
+        q = np.zeros(qs.n_groups) if self.quota_quantity is None else self.quota_quantity
+        rows = []
+        for g in range(qs.n_groups):
+            cells = qs.group == g
+            c0 = int(np.flatnonzero(cells)[0])
+            omega = float(self.omega.reshape(-1)[qs.cell[c0]])
+            rows.append(
+                {
+                    "quota": qs.quotas[g].label,
+                    "exporter": b.regions[qs.exporter[c0]],
+                    "product": b.sectors[qs.sector[c0]],
+                    "importers": ",".join(b.regions[n] for n in qs.importer[cells]),
+                    "limit": float(qs.limit[g]),
+                    "quantity": float(q[g]),
+                    "wedge": omega,
+                    "binding": omega > 0.0,
+                    "rent": qs.quotas[g].rent,
+                }
+            )
+        return pd.DataFrame(rows, columns=cols)
+
     @property
     def P_hat(self) -> FloatArray:
         """Sector price indices P̂[n, j]."""
@@ -132,6 +217,7 @@ class Equilibrium:
                 "income_hat": self.income_hat,
                 "tariff_revenue": self.R,
                 "tariff_revenue_baseline": self.baseline.tariff_revenue,
+                "quota_rent": self.quota_rent,
                 "deficit": self.D,
             },
             index=pd.Index(list(self.baseline.regions), name="region"),
@@ -169,9 +255,14 @@ class Equilibrium:
                 "baseline": (dims, b.trade.transpose(1, 0, 2)),
                 "counterfactual": (dims, self.trade.transpose(1, 0, 2)),
                 "tariff": (dims, (self.tau - 1.0).transpose(1, 0, 2)),
+                "quota_wedge": (dims, self.omega.transpose(1, 0, 2)),
             },
             coords=coords,
-            attrs={"unit": b.unit, "note": "values at basic prices (net of tariffs)"},
+            attrs={
+                "unit": b.unit,
+                "note": "values at basic prices (net of tariffs); with quotas, counterfactual "
+                "values include the quota rent (a price wedge 1 + quota_wedge)",
+            },
         )
 
     def rescaled(self, k: float) -> Equilibrium:
@@ -195,6 +286,7 @@ class Equilibrium:
             R=self.R * k,
             D=self.D * k,
             income=self.income * k,
+            rent_income=None if self.rent_income is None else self.rent_income * k,
         )
 
     # ------------------------------------------------------------------ new baselines
@@ -203,16 +295,26 @@ class Equilibrium:
 
         ``solve(eq.as_baseline(), shock2)`` equals the change from this equilibrium, which
         is how "counterfactual relative to a re-solved baseline" comparisons are made.
+        Under nested CES the new baseline has the counterfactual cost shares (pass the
+        same Technology again). Not available with binding quotas (their rents have no
+        place in a Baseline).
         """
+        from tradewar.errors import ModelError
+
         b = self.baseline
+        if self.wedge is not None and (self.wedge > 0).any():
+            raise ModelError(
+                "as_baseline() of an equilibrium with binding quotas is not supported",
+                fix="chain from an equilibrium without quotas",
+            )
         return Baseline.from_arrays(
             regions=b.regions,
             sectors=b.sectors,
             X=self.X,
             pi=self.pi,
             tau=self.tau,
-            gamma_va=b.gamma_va,
-            gamma_io=b.gamma_io,
+            gamma_va=self.gamma_va_cf,
+            gamma_io=self.gamma_io_cf,
             alpha=b.alpha,
             wL=self.w_hat * b.wL,
             D=self.D,
@@ -242,10 +344,32 @@ class Equilibrium:
                 fix="solve with closure='exact'",
             )
         base_w = b.world
-        share = self.pi / self.tau  # [n, i, k]
-        Z = np.einsum("nik,nkj,nj->iknj", share, b.gamma_io, self.Y)
+        share = self.pi / self.tau  # [n, i, k]: flows M' per unit of absorption
+        tariff = self.tau - 1.0
+        VA = self.gamma_va_cf * self.Y
+        qs = self.quota_system
+        if qs is not None and qs.n_groups:
+            # quota rents: to the exporter, a profit in its value added (its flows are
+            # recorded at the price with the wedge); to the importer, a tariff-like wedge
+            # (flows at the price without it, t_eff = (1+t)(1+ω) - 1); to nobody, already a
+            # resource cost inside the exporter's sales
+            rent_rule = qs.rent[qs.group]
+            flat = qs.cell
+            omega = self.omega.reshape(-1)[flat]
+            imp = rent_rule == 1
+            share = share.copy()
+            share.reshape(-1)[flat[imp]] /= 1.0 + omega[imp]
+            tariff = tariff.copy()
+            tariff.reshape(-1)[flat[imp]] = (self.tau.reshape(-1)[flat[imp]]) * (1.0 + omega[imp]) - 1.0
+            exp_ = rent_rule == 0
+            J = len(b.sectors)
+            M = (self.pi / self.tau * self.X[:, None, :]).reshape(-1)[flat]
+            rent = M * omega / (1.0 + omega)
+            VA = VA + np.bincount(
+                (qs.exporter * J + qs.sector)[exp_], weights=rent[exp_], minlength=VA.size
+            ).reshape(VA.shape)
+        Z = np.einsum("nik,nkj,nj->iknj", share, self.gamma_io_cf, self.Y)
         F = np.einsum("nik,nk,n->ikn", share, b.alpha, self.income)
-        VA = b.gamma_va * self.Y
         meta = replace(
             base_w.meta,
             name=f"{base_w.meta.name}-counterfactual",
@@ -257,7 +381,7 @@ class Equilibrium:
             intermediate=Z,
             final_demand=F,
             value_added=VA,
-            tariff=(self.tau - 1.0).transpose(1, 0, 2),
+            tariff=tariff.transpose(1, 0, 2),
             theta=b.theta,
             meta=meta,
             rtol=1e-6,

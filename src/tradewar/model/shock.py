@@ -9,6 +9,12 @@ A :class:`Shock` holds the *counterfactual levels* of the policy instruments and
     iceberg change d̂ >= 0 (``np.inf`` = prohibitive: the flow becomes exactly zero).
 ``productivity[region, sector]``
     Â: effective unit cost is ĉ / Â.
+``quotas``
+    quantity limits (export bans and quotas) on flows, see :class:`Quota` and
+    :meth:`Shock.set_quota`; the engine gives each an endogenous tariff-equivalent wedge.
+``technology``
+    optional nested-CES elasticities (:class:`~tradewar.model.technology.Technology`);
+    ``None`` = Cobb-Douglas.
 ``deficits``
     ``"zero"`` (Caliendo-Parro main case: D' = 0), ``"fixed"`` (D'/Σ_n w'L = D/Σ_n wL,
     footnote 47), ``"data"`` (D' = D in baseline units; with tradewar's numeraire, world
@@ -18,7 +24,7 @@ Every builder returns a new Shock; nothing is ever modified in place, and invali
 raises before anything is built. Selectors take a code, a list of codes or ``None``
 (= all); unknown codes raise :class:`~tradewar.errors.UnknownCodeError`. Tariffs and
 trade costs apply to international pairs only (origin != region). A scenario language
-can build on these four methods.
+can build on these methods.
 """
 
 from __future__ import annotations
@@ -34,11 +40,47 @@ from tradewar.errors import ScenarioError, UnknownCodeError
 
 if TYPE_CHECKING:
     from tradewar.model.baseline import Baseline
+    from tradewar.model.technology import Technology
     from tradewar.world.world import World
 
 Selector = str | Sequence[str] | None
 DeficitMode = Literal["zero", "fixed", "data"]
 DEFICIT_MODES: tuple[str, ...] = ("zero", "fixed", "data")
+RentRule = Literal["exporter", "importer", "nobody"]
+RENT_RULES: tuple[str, ...] = ("exporter", "importer", "nobody")
+QuotaUnit = Literal["fraction", "quantity"]
+
+
+@dataclass(frozen=True, eq=False)
+class Quota:
+    """A quantity limit on trade flows (an export quota, an import quota or a ban).
+
+    Attributes
+    ----------
+    mask: boolean ``[origin, region, product]``, the flows it covers (never the diagonal).
+    limit: ``unit="fraction"``: the flows' quantity may be at most ``limit`` times the
+        baseline (0 = ban); ``unit="quantity"``: at most ``limit`` in the World's value
+        unit at baseline prices, per constrained group.
+    unit: ``"fraction"`` or ``"quantity"``.
+    rent: who keeps the quota rent ``ω/(1+ω)`` of the flow's value: ``"exporter"``
+        (export licences, a voluntary export restraint), ``"importer"`` (import
+        licences) or ``"nobody"`` (the wedge is a real resource cost, like an iceberg
+        cost; a pure ban).
+    pooled: ``False``: one limit per flow (exporter x importer x sector); ``True``: one
+        limit on the sum over the covered importers, per exporter and sector (an export
+        quota "to all").
+    label: a description.
+
+    The quantity of a flow is its value net of tariffs and of the wedge, deflated by the
+    exporter's producer-price change: ``q̂ = M'/((1+ω) ĉ_ij/Â_ij M)``.
+    """
+
+    mask: np.ndarray
+    limit: float
+    unit: QuotaUnit = "fraction"
+    rent: RentRule = "exporter"
+    pooled: bool = False
+    label: str = ""
 
 
 def _labels(source: World | Baseline) -> tuple[list[str], list[str], xr.DataArray]:
@@ -71,6 +113,8 @@ class Shock:
     productivity: xr.DataArray
     deficits: DeficitMode = "zero"
     description: tuple[str, ...] = ()
+    quotas: tuple[Quota, ...] = ()
+    technology: Technology | None = None
 
     @classmethod
     def none(cls, source: World | Baseline) -> Shock:
@@ -209,6 +253,61 @@ class Shock:
         return self._with(
             f"scale_productivity({region}, {sector})", productivity=self.productivity.copy(data=new)
         )
+
+    def set_quota(
+        self,
+        limit: float,
+        *,
+        origin: Selector = None,
+        region: Selector = None,
+        product: Selector = None,
+        unit: QuotaUnit = "fraction",
+        rent: RentRule = "exporter",
+        pooled: bool = False,
+    ) -> Shock:
+        """Limit the quantity of flows from ``origin`` to ``region`` of ``product``.
+
+        ``limit`` is a fraction of the baseline quantity (``unit="fraction"``, 0 = ban)
+        or a value at baseline prices in the World's unit (``unit="quantity"``, per
+        flow, or per exporter and product when ``pooled``). See :class:`Quota` for
+        ``rent`` and ``pooled``. Later quotas replace earlier ones on the flows they
+        share. A non-binding quota changes nothing; a binding one gets a
+        tariff-equivalent wedge in the equilibrium (``Equilibrium.quotas``).
+        """
+        if not np.isfinite(limit) or limit < 0:
+            raise ScenarioError(
+                f"a quota limit must be finite and >= 0, not {limit!r}",
+                field="quota",
+                expected="a fraction of baseline flows (0 = ban) or a value at baseline prices",
+            )
+        if unit not in ("fraction", "quantity"):
+            raise ScenarioError(f"unknown quota unit {unit!r}", field="quota", expected="fraction | quantity")
+        if rent not in RENT_RULES:
+            raise ScenarioError(f"unknown rent rule {rent!r}", field="rent", expected=" | ".join(RENT_RULES))
+        mask = self._pair_mask(origin, region, product)
+        if not mask.any():
+            raise ScenarioError(
+                "the quota covers no international flow", field="quota", fix="check origin and region"
+            )
+        mask.flags.writeable = False
+        note = f"quota({origin}, {region}, {product}: {limit:g} {unit}, rent={rent}{', pooled' if pooled else ''})"
+        q = Quota(mask=mask, limit=float(limit), unit=unit, rent=rent, pooled=bool(pooled), label=note)
+        return self._with(note, quotas=(*self.quotas, q))
+
+    def with_technology(self, technology: Technology | None) -> Shock:
+        """Production technology for the counterfactual (``None`` = Cobb-Douglas)."""
+        if technology is not None and (
+            [str(r) for r in technology.sigma["region"].values] != self.regions
+            or [str(s) for s in technology.sigma["sector"].values] != self.sectors
+        ):
+            from tradewar.errors import ModelError
+
+            raise ModelError(
+                "the technology's regions/sectors do not match the shock's",
+                field="technology",
+                fix="build it with Technology.cobb_douglas(world) from the same World",
+            )
+        return self._with(f"technology={technology!r}", technology=technology)
 
     def with_deficits(self, mode: DeficitMode) -> Shock:
         """Deficit rule: ``"zero"``, ``"fixed"`` (share of world income) or ``"data"``."""

@@ -39,8 +39,10 @@ import numpy as np
 from tradewar.errors import ConvergenceError, ModelError
 from tradewar.model import equations as eq
 from tradewar.model.baseline import Baseline, FloatArray
+from tradewar.model.quotas import QuotaSystem
 from tradewar.model.results import Equilibrium, SolverRecord
 from tradewar.model.shock import Shock
+from tradewar.model.technology import Technology
 
 if TYPE_CHECKING:
     from tradewar.world.world import World
@@ -76,6 +78,7 @@ def solve(
     closure: Closure = "exact",
     memory: int = 8,
     check_tol: float | None = None,
+    technology: Technology | None = None,
 ) -> Equilibrium:
     """Counterfactual equilibrium of ``model`` (a World or a :class:`Baseline`) under ``shock``.
 
@@ -91,6 +94,8 @@ def solve(
     memory: Anderson memory (0 = plain damped iteration).
     check_tol: tolerance of the post-solution checks, relative to world GDP
         (default ``max(1e-8, 100 tol)``).
+    technology: nested-CES elasticities (:class:`~tradewar.model.technology.Technology`);
+        default: the shock's, else Cobb-Douglas. Giving both raises.
 
     Returns
     -------
@@ -106,6 +111,18 @@ def solve(
         )
     N, J = base.shape
     tau_new, log_kappa, log_A = _shock_arrays(base, shock)
+    if technology is not None and shock.technology is not None and technology is not shock.technology:
+        raise ModelError(
+            "a technology was given both to solve() and in the shock",
+            field="technology",
+            fix="give it in one place",
+        )
+    tech = technology if technology is not None else shock.technology
+    ces = _ces_arrays(base, tech)
+    quotas = QuotaSystem.build(base, shock.quotas) if shock.quotas else None
+    if quotas is not None:
+        log_kappa = np.where(quotas.banned, np.inf, log_kappa)
+    nG = 0 if quotas is None else quotas.n_groups
     banned = np.isinf(log_kappa) & (base.pi > 0)
     if (banned | (base.pi == 0)).all(axis=1).any():
         n, j = np.argwhere((banned | (base.pi == 0)).all(axis=1))[0]
@@ -139,27 +156,46 @@ def solve(
     log_pi_kappa[np.isnan(log_pi_kappa)] = -np.inf  # 0 share and infinite cost
     buffer = np.empty_like(log_pi_kappa)
 
+    nX = N + 2 * nP
+    theta_cells = theta[quotas.sector] if quotas is not None else np.zeros(0)
+
     def G(u: FloatArray) -> tuple[FloatArray, dict[str, FloatArray]]:
         lw = u[:N]
         lP = u[N : N + nP].reshape(N, J)
-        X = u[N + nP :].reshape(N, J) * X_scale
-        lc = eq.log_unit_cost(lw, lP, base.gamma_va, base.gamma_io, log_A)
-        lP_new, pi_tau = eq.trade_block(log_pi_kappa, lc, lP, theta, inv_tau, out=buffer)
+        X = u[N + nP : nX].reshape(N, J) * X_scale
+        if ces is None:
+            lc = eq.log_unit_cost(lw, lP, base.gamma_va, base.gamma_io, log_A)
+            gva, gio = base.gamma_va, base.gamma_io
+        else:
+            lc, gva, gio = eq.nested_ces_cost(lw, lP, log_A, base.gamma_va, *ces)
+        extra = None
+        if quotas is not None:
+            v = np.maximum(u[nX:], 0.0)
+            extra = (quotas.cell, -theta_cells * v[quotas.group])
+        lP_new, pi_tau = eq.trade_block(log_pi_kappa, lc, lP, theta, inv_tau, out=buffer, extra=extra)
         Y, R = eq.sales_and_revenue(pi_tau, X)
+        rent_income = np.zeros(N)
+        v_new = np.zeros(0)
+        q = np.zeros(0)
+        if quotas is not None:
+            _, rent, q, v_new = quotas.evaluate(v, pi_tau, X, lc)
+            minus, rent_income = quotas.sales_and_rent_income(rent, N, J)
+            Y = Y - minus
         w = np.exp(lw)
         D = deficits(w)
-        income = income0 if fixed_exp else w * base.wL + R + D
-        X_new = eq.expenditure(Y, base.gamma_io, base.alpha, income)
+        income = income0 if fixed_exp else w * base.wL + R + rent_income + D
+        X_new = eq.expenditure(Y, gio, base.alpha, income)
         if fixed_exp:
-            va = eq.value_added_demand(Y, base.gamma_va)
+            va = eq.value_added_demand(Y, gva)
             with np.errstate(divide="ignore", invalid="ignore"):
                 lw_new = lw + step * (np.log(va) - np.log(base.wL))
         else:
-            # trade balance (CP eq. C2): exports - imports + D' = 0, relative to wages
-            excess = Y.sum(axis=1) - (X.sum(axis=1) - R) + D
+            # trade balance (CP eq. C2): exports - imports + D' = 0, relative to wages;
+            # rents received count as export earnings (or reduce the import bill)
+            excess = Y.sum(axis=1) - (X.sum(axis=1) - R) + rent_income + D
             lw_new = lw + step * excess / (w * base.wL)
         lw_new = lw_new - np.log((np.exp(lw_new) @ base.wL) / gdp0)
-        out = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / X_scale).reshape(-1)])
+        out = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / X_scale).reshape(-1), v_new])
         parts = {
             "lc": lc,
             "lP": lP_new,
@@ -169,10 +205,15 @@ def solve(
             "R": R,
             "D": D,
             "income": income,
+            "rent_income": rent_income,
+            "gamma_va": gva,
+            "gamma_io": gio,
+            "q": q,
+            "v": v_new,
         }
         return out, parts
 
-    u = np.concatenate([np.zeros(N), np.zeros(nP), (X_start / X_scale).reshape(-1)])
+    u = np.concatenate([np.zeros(N), np.zeros(nP), (X_start / X_scale).reshape(-1), np.zeros(nG)])
     g, parts = G(u)
     f = g - u
     res = float(np.max(np.abs(f)))
@@ -232,8 +273,14 @@ def solve(
     res = float(np.max(np.abs(g - u)))
     converged = bool(np.isfinite(res) and res < max(tol, 10 * tol))
     w_hat = np.exp(u[:N])
-    X_new = u[N + nP :].reshape(N, J) * X_scale
+    X_new = u[N + nP : nX].reshape(N, J) * X_scale
     checks = _checks(base, w_hat, X_new, parts, fixed_exp)
+    wedge = np.zeros((N, N, J))
+    v_final = np.maximum(u[nX:], 0.0)
+    if quotas is not None:
+        # complementarity ω ≥ 0, q ≤ Q, ω (Q - q) = 0, relative to the limits
+        checks["quota_complementarity"] = quotas.complementarity(v_final, np.asarray(parts["q"]))
+        wedge.reshape(-1)[quotas.cell] = np.expm1(v_final[quotas.group])
     seconds = time.perf_counter() - t0
     ctol = max(1e-8, 100 * tol) if check_tol is None else check_tol
     # pass/fail on the conditions the solver imposes; with the exact closure the labour
@@ -276,7 +323,27 @@ def solve(
         # reported as gegravity does, scaling with the factory-gate price (E' = φ p Y)
         income=np.asarray(w_hat * income0 if fixed_exp else parts["income"]),
         solver=record,
+        gamma_va_new=np.asarray(parts["gamma_va"]),
+        gamma_io_new=np.asarray(parts["gamma_io"]),
+        wedge=wedge,
+        rent_income=np.asarray(parts["rent_income"]),
+        quota_system=quotas,
+        quota_quantity=np.asarray(parts["q"]),
+        technology=tech,
     )
+
+
+def _ces_arrays(
+    base: Baseline, tech: Technology | None
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None:
+    """``(bundle share, bundle weights s_nkj, 1 - σ, 1 - ε)`` for the CES cost block, or None."""
+    if tech is None:
+        return None
+    sigma, epsilon = tech.arrays(base)
+    b = base.gamma_io.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(b > 0, base.gamma_io / np.where(b > 0, b, 1.0), 0.0)
+    return np.asarray(b[:, 0, :]), np.asarray(s), 1.0 - sigma, 1.0 - epsilon
 
 
 def _diagnosis(base: Baseline, w_hat: FloatArray, parts: dict[str, FloatArray], deficits: str) -> str:
@@ -331,8 +398,8 @@ def _checks(
     """
     gdp = float(base.wL.sum())
     Y = parts["Y"]
-    X_implied = eq.expenditure(Y, base.gamma_io, base.alpha, parts["income"])
-    va = eq.value_added_demand(Y, base.gamma_va)
+    X_implied = eq.expenditure(Y, parts["gamma_io"], base.alpha, parts["income"])
+    va = eq.value_added_demand(Y, parts["gamma_va"])
     target = base.wL if fixed_exp else w_hat * base.wL
     out = {
         "goods_market": float(np.max(np.abs(X_implied - X)) / gdp),
@@ -340,9 +407,10 @@ def _checks(
     }
     if not fixed_exp:
         spending = X.sum(axis=1)
+        # rents to importers reduce the import bill; rents to exporters are export earnings
         imports = spending - parts["R"]
-        exports = Y.sum(axis=1)
+        exports = Y.sum(axis=1) + parts["rent_income"]
         out["trade_balance"] = float(np.max(np.abs(imports - exports - parts["D"])) / gdp)
-        final = spending - (base.gamma_io.sum(axis=1) * Y).sum(axis=1)
+        final = spending - (parts["gamma_io"].sum(axis=1) * Y).sum(axis=1)
         out["budget"] = float(np.max(np.abs(final - parts["income"])) / gdp)
     return out
