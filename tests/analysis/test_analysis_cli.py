@@ -86,3 +86,20 @@ def test_exposure_table_totals():
         assert table.loc["ALL", column] == pytest.approx(body[column].sum())
     assert pd.isna(table.loc["ALL", "output_lost"])
     assert (body["output_lost"] > 0).all()
+
+
+def test_default_world_if_shipped():
+    from tradewar.errors import DataError
+    from tradewar.world.load import load_world
+
+    try:
+        world = load_world("default")
+    except DataError:
+        pytest.skip("the shipped default world is not built yet")
+    if not {"CHN", "USA"} <= set(world.regions):
+        pytest.skip("default world without CHN and USA")
+    result = runner.invoke(app, ["exposure", "default", "--region", "CHN", "--supplier", "USA"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("not for policy conclusions") == 1
+    table = exposure_table(world, "CHN", "USA")
+    assert table.loc["ALL", "input_total"] > 0
