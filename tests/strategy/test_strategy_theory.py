@@ -92,3 +92,16 @@ def test_engine_game_on_a_world(small_world):
     rr = reciprocal_retaliation(game, player, game.regions[1], 0.25)
     frame = rr.to_frame().set_index("region")
     assert frame.loc[game.regions[1], "after_first_move_pct"] < 0
+
+
+def test_engine_uniform_nash(small_world):
+    """A uniform-tariff trade war through the GE engine (derivative-free best responses)."""
+    from tradewar.strategy import deviation_gains, nash_equilibrium
+    from tradewar.strategy.engine import EngineGame
+
+    game = EngineGame(small_world)
+    ne = nash_equilibrium(game, instrument="uniform", upper=2.0, tol=1e-6)
+    assert np.all(ne.welfare < 1.0)
+    for p in game.regions:
+        dev = deviation_gains(game, ne.tariff, p, instrument="uniform", deltas=np.array([-0.01, 0.01]))
+        assert dev["welfare_change_pct"].max() < 1e-6
