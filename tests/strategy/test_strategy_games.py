@@ -18,6 +18,7 @@ from tradewar.strategy import (
     optimal_retaliation,
     optimal_tariff,
     reciprocal_retaliation,
+    tariff_dataarray,
 )
 
 
@@ -252,3 +253,11 @@ def test_equal_gains_slsqp_fallback(game, war):
     assert float(np.mean(g)) == pytest.approx(
         float(np.mean(np.log(weighted.welfare / war.welfare))), abs=1e-5
     )
+
+
+def test_tariff_dataarray_labels(game, war):
+    da = tariff_dataarray(game, war.tariff)
+    assert da.dims == ("origin", "region", "product")
+    assert float(da.sel(origin="B", region="A", product="S2")) == war.tariff[1, 0, 1]
+    with pytest.raises(ModelError, match="shape"):
+        tariff_dataarray(game, war.tariff[:, :, :1])

@@ -6,7 +6,7 @@ government's welfare and, ideally, its exact gradient out): Ossa's (2014) model
 :class:`tradewar.strategy.engine.EngineGame`.
 """
 
-from tradewar.strategy._protocol import Instrument, InstrumentMap, TariffGameModel
+from tradewar.strategy._protocol import Instrument, InstrumentMap, TariffGameModel, tariff_dataarray
 from tradewar.strategy.cooperative import (
     CooperativeOutcome,
     deal_report,
@@ -35,4 +35,5 @@ __all__ = [
     "optimal_retaliation",
     "optimal_tariff",
     "reciprocal_retaliation",
+    "tariff_dataarray",
 ]

@@ -21,6 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+import xarray as xr
 
 from tradewar.errors import ModelError, UnknownCodeError
 
@@ -177,3 +178,20 @@ class InstrumentMap:
         out = np.zeros((self.size, g2.shape[0]))
         np.add.at(out, self.slot, g2.T)
         return out.T.reshape((*g.shape[:-1], self.size))
+
+
+def tariff_dataarray(model: TariffGameModel, tariff: FloatArray, name: str = "tariff") -> xr.DataArray:
+    """Label a tariff array ``t[origin, region, product]`` with the model's codes."""
+    regions, products = list(model.regions), list(model.products)
+    arr = np.asarray(tariff, dtype=float)
+    if arr.shape != (len(regions), len(regions), len(products)):
+        raise ModelError(
+            f"tariff has shape {arr.shape}",
+            expected=f"(origin, region, product) = {(len(regions), len(regions), len(products))}",
+        )
+    return xr.DataArray(
+        arr,
+        dims=("origin", "region", "product"),
+        coords={"origin": regions, "region": regions, "product": products},
+        name=name,
+    )
