@@ -6,8 +6,6 @@ are government welfare (political-economy weights LAMBDAPOL) relative to the fac
 tariffs, averaged over the regions. Tariffs are bounded to [0, 10] as in his code.
 """
 
-import time
-
 import numpy as np
 import pytest
 
@@ -57,12 +55,10 @@ def test_optimal_bilateral_tariffs_average_62(ossa):
     assert average_optimal(ossa, "bilateral") == pytest.approx(62.0, abs=1.0)  # measured 62.3
 
 
-def test_us_unrestricted_optimal_tariff_under_10s(ossa):
-    """198 instruments (6 partners x 33 industries); Ossa's fmincon: 322 s."""
-    clock = time.process_time()  # CPU time: robust to other jobs sharing the machine
+def test_us_unrestricted_optimal_tariff(ossa):
+    """198 instruments (6 partners x 33 industries); timed in benchmarks/bench_strategy.py."""
     res = optimal_tariff(ossa, "US", instrument="bilateral")
-    assert time.process_time() - clock < 10.0
-    assert res.values.size == 198 and res.converged
+    assert res.values.size == 198 and res.converged and res.gain_pct > 0
 
 
 def test_mfn_nash_tariffs_and_losses(ossa):
