@@ -9,11 +9,19 @@ one-sector case is structural gravity)::
     shock = Shock.none(world).set_tariff(0.25, origin="CHN", region="USA")
     eq = solve(base, shock.with_deficits("zero"))
     eq.regions, eq.sectors, eq.flows, eq.solver
+
+Chokepoints (issue #5): nested CES production and quantity limits::
+
+    tech = Technology.uniform(world, sigma=0.5, epsilon=0.1, sources=["Atalay 2017"])
+    shock = Shock.none(world).set_quota(0.5, origin="CHN", product="CRM", pooled=True)
+    eq = solve(base, shock, technology=tech)
+    eq.quotas, eq.wedges
 """
 
 from tradewar.model.baseline import Baseline
 from tradewar.model.results import Equilibrium, SolverRecord
-from tradewar.model.shock import Shock
+from tradewar.model.shock import Quota, Shock
 from tradewar.model.solver import solve
+from tradewar.model.technology import Technology
 
-__all__ = ["Baseline", "Equilibrium", "Shock", "SolverRecord", "solve"]
+__all__ = ["Baseline", "Equilibrium", "Quota", "Shock", "SolverRecord", "Technology", "solve"]

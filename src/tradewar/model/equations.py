@@ -187,13 +187,14 @@ def log_ces_mean(log_x: FloatArray, weights: FloatArray, a: FloatArray, axis: in
     log-sum-exp shifted by its largest term, so that low elasticities (``a`` near 1) and
     large price changes do not overflow.
     """
-    lin = np.where(weights > 0, weights * log_x, 0.0).sum(axis=axis)
+    nz = weights != 0.0  # (data may carry tiny negative shares: keep them, as CD does)
+    lin = np.where(nz, weights * log_x, 0.0).sum(axis=axis)
     cd = a == 0.0
     if cd.all():
         return np.asarray(lin)
     a_safe = np.where(cd, 1.0, a)
     z = np.expand_dims(a_safe, axis) * log_x
-    z = np.where(weights > 0, z, -np.inf)
+    z = np.where(nz, z, -np.inf)
     m = z.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
     wsum = weights.sum(axis=axis, keepdims=True)
@@ -209,7 +210,7 @@ def nested_ces_cost(
     log_P: FloatArray,
     log_A: FloatArray,
     gamma_va: FloatArray,
-    bundle_share: FloatArray,
+    gamma_io: FloatArray,
     bundle_weights: FloatArray,
     one_minus_sigma: FloatArray,
     one_minus_eps: FloatArray,
@@ -217,8 +218,9 @@ def nested_ces_cost(
     r"""Unit cost and new cost shares under nested CES production, in changes.
 
     Baqaee and Farhi (2019, Econometrica 87(4), eqs. 2-3) written in changes around the
-    baseline shares; ``g = γ_nj`` (value-added share), ``1 - g = Σ_k γ_nkj``
-    (``bundle_share``), ``s_nkj = γ_nkj / Σ_k γ_nkj`` (``bundle_weights``), ``σ_nj`` between value added and the intermediate bundle,
+    baseline shares; ``g = γ_nj`` (value-added share), ``γ_nkj`` (input shares, with
+    ``1 - g = Σ_k γ_nkj``), ``s_nkj = γ_nkj / Σ_k γ_nkj`` (``bundle_weights``), ``σ_nj``
+    between value added and the intermediate bundle,
     ``ε_nj`` among inputs:
 
     .. math::
@@ -243,11 +245,12 @@ def nested_ces_cost(
     """
     N, J = gamma_va.shape
     lPM = log_ces_mean(np.broadcast_to(log_P[:, :, None], (N, J, J)), bundle_weights, one_minus_eps, axis=1)
-    b = bundle_share
+    b = gamma_io.sum(axis=1)
     log_x = np.stack([np.broadcast_to(log_w[:, None], (N, J)), lPM], axis=1)
     weights = np.stack([gamma_va, b], axis=1)
     lcb = log_ces_mean(log_x, weights, one_minus_sigma, axis=1)
     g_new = gamma_va * np.exp(one_minus_sigma * (log_w[:, None] - lcb))
-    b_new = b * np.exp(one_minus_sigma * (lPM - lcb))
-    s_new = bundle_weights * np.exp(one_minus_eps[:, None, :] * (log_P[:, :, None] - lPM[:, None, :]))
-    return lcb - log_A, g_new, b_new[:, None, :] * s_new
+    # γ' = γ (P̂M/ĉb)^(1-σ) (P̂_k/P̂M)^(1-ε): exactly γ where σ = ε = 1
+    upper = np.exp(one_minus_sigma * (lPM - lcb))
+    lower = np.exp(one_minus_eps[:, None, :] * (log_P[:, :, None] - lPM[:, None, :]))
+    return lcb - log_A, g_new, gamma_io * upper[:, None, :] * lower

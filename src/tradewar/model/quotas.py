@@ -1,10 +1,10 @@
-"""Quantity constraints (quotas and bans) as a complementarity problem inside the engine.
+r"""Quantity constraints (quotas and bans) as a complementarity problem inside the engine.
 
 Each constrained group ``g`` (one flow, or a pooled set of flows of one exporter and
 product) gets an endogenous tariff-equivalent wedge ``ω_g >= 0`` that multiplies the
 trade cost of its flows, ``κ̂ ← κ̂ (1 + ω_g)``, and satisfies
 
-.. math:: \\omega_g \\ge 0, \\qquad q_g \\le Q_g, \\qquad \\omega_g (Q_g - q_g) = 0
+.. math:: \omega_g \ge 0, \qquad q_g \le Q_g, \qquad \omega_g (Q_g - q_g) = 0
 
 with the quantity ``q_g = Σ_{(n,i,j) ∈ g} M'_{nij} / ((1+ω_g) ĉ_ij/Â_ij)`` (value net of
 tariffs and of the rent, deflated by the exporter's producer-price change, in baseline
@@ -12,7 +12,7 @@ value units) and ``Q_g`` the limit (a fraction of ``Σ M_nij``, or a quantity).
 
 The solver updates ``v_g = ln(1+ω_g)`` inside its fixed point by the projected step
 
-.. math:: v_g \\leftarrow \\max\\big(0,\\ v_g + \\ln(q_g/Q_g)/(1+\\theta_j)\\big)
+.. math:: v_g \leftarrow \max\big(0,\ v_g + \ln(q_g/Q_g)/(1+\theta_j)\big)
 
 (``q ∝ (1+ω)^{-(1+θ)}`` holding prices and spending fixed), whose fixed points are
 exactly the complementarity conditions above. A limit of 0 is a ban: its flows get a
@@ -153,7 +153,7 @@ class QuotaSystem:
         q = np.bincount(self.group, weights=q_c, minlength=self.n_groups)
         with np.errstate(divide="ignore"):
             v_new = np.maximum(0.0, v + self.step * np.log(q / self.limit))
-        return M, rent, q, v_new
+        return np.asarray(M, dtype=float), np.asarray(rent), np.asarray(q, dtype=float), np.asarray(v_new)
 
     def sales_and_rent_income(
         self, rent: FloatArray, N: int, J: int
@@ -166,7 +166,7 @@ class QuotaSystem:
         ).reshape(N, J)
         to_exp = np.bincount(self.exporter[r_cell == 0], weights=rent[r_cell == 0], minlength=N)
         to_imp = np.bincount(self.importer[r_cell == 1], weights=rent[r_cell == 1], minlength=N)
-        return minus, to_exp + to_imp
+        return np.asarray(minus, dtype=float), np.asarray(to_exp + to_imp, dtype=float)
 
     def complementarity(self, v: FloatArray, q: FloatArray) -> float:
         """Fischer-Burmeister-style residual ``max_g |min(ω_g, 1 - q_g/Q_g)|`` (0 at a solution)."""

@@ -290,7 +290,8 @@ class Shock:
                 "the quota covers no international flow", field="quota", fix="check origin and region"
             )
         mask.flags.writeable = False
-        note = f"quota({origin}, {region}, {product}: {limit:g} {unit}, rent={rent}{', pooled' if pooled else ''})"
+        pool = ", pooled" if pooled else ""
+        note = f"quota({origin}, {region}, {product}: {limit:g} {unit}, rent={rent}{pool})"
         q = Quota(mask=mask, limit=float(limit), unit=unit, rent=rent, pooled=bool(pooled), label=note)
         return self._with(note, quotas=(*self.quotas, q))
 

@@ -336,14 +336,14 @@ def solve(
 def _ces_arrays(
     base: Baseline, tech: Technology | None
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None:
-    """``(bundle share, bundle weights s_nkj, 1 - σ, 1 - ε)`` for the CES cost block, or None."""
+    """``(γ_nkj, bundle weights s_nkj, 1 - σ, 1 - ε)`` for the CES cost block, or None."""
     if tech is None:
         return None
     sigma, epsilon = tech.arrays(base)
     b = base.gamma_io.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         s = np.where(b > 0, base.gamma_io / np.where(b > 0, b, 1.0), 0.0)
-    return np.asarray(b[:, 0, :]), np.asarray(s), 1.0 - sigma, 1.0 - epsilon
+    return base.gamma_io, np.asarray(s), 1.0 - sigma, 1.0 - epsilon
 
 
 def _diagnosis(base: Baseline, w_hat: FloatArray, parts: dict[str, FloatArray], deficits: str) -> str:

@@ -79,7 +79,12 @@ class Technology:
 
     @classmethod
     def uniform(
-        cls, source: World | Baseline, *, sigma: float = 1.0, epsilon: float = 1.0, sources: Sequence[str] = ()
+        cls,
+        source: World | Baseline,
+        *,
+        sigma: float = 1.0,
+        epsilon: float = 1.0,
+        sources: Sequence[str] = (),
     ) -> Technology:
         """The same ``sigma`` and ``epsilon`` everywhere."""
         return cls.cobb_douglas(source).set(sigma=sigma, epsilon=epsilon, source=None)._add(sources)

@@ -25,6 +25,10 @@ computed, each with its tolerance and source. ``tradewar validate`` prints them.
     ``closure="fixed_expenditure"``; the exact equilibrium is reported beside it. Welfare
     statistic = (E/P)_baseline / (E/P)_counterfactual (below one = gain); prices are
     normalised so that the reference importer's (DEU) inward resistance is unchanged.
+``chokepoint_analytic``
+    Nested CES near Leontief against closed-form results (docs/chokepoints.md): a closed
+    two-sector economy whose downstream output follows its scarce input, and a
+    two-region ban whose downstream output loss equals the lost input share.
 """
 
 from __future__ import annotations
@@ -687,10 +691,101 @@ def gegravity_sample(data_dir: str | os.PathLike[str] | None = None) -> list[Che
 
 
 #: The validation cases by name.
+# ------------------------------------------------------------------------- chokepoints
+def analytic_closed_leontief(*, s: float = 0.4, A: float = 0.5, elasticity: float = 1e-3) -> dict[str, float]:
+    """Real output changes (percent) in the closed two-sector economy of docs/chokepoints.md.
+
+    One region; ``inp`` is made from labour only, ``fin`` from labour and ``inp`` (cost
+    share ``s``) with ``σ = ε = elasticity``; final demand buys ``fin`` only. Shock:
+    ``inp``'s productivity x ``A``. Leontief limit: ``x̂_fin = x̂_inp = 1/(s/A + 1 - s)``;
+    Cobb-Douglas: ``x̂_inp = A``, ``x̂_fin = A^s``.
+    """
+    from tradewar.model.technology import Technology
+
+    base = Baseline.from_arrays(
+        regions=["H"],
+        sectors=["inp", "fin"],
+        X=[[100 * s, 100.0]],
+        pi=np.ones((1, 1, 2)),
+        tau=np.ones((1, 1, 2)),
+        gamma_va=[[1.0, 1 - s]],
+        gamma_io=np.array([[[0.0, s], [0.0, 0.0]]]),
+        alpha=[[0.0, 1.0]],
+        wL=[100.0],
+        theta=[4.0, 4.0],
+    )
+    tech = Technology.uniform(base, sigma=elasticity, epsilon=elasticity)
+    eq = solve(base, Shock.none(base).scale_productivity(A, sector="inp"), technology=tech)
+    out = eq.sectors["output_change_pct"].droplevel("region")
+    return {"inp": float(out["inp"]), "fin": float(out["fin"])}
+
+
+def analytic_import_ban(*, phi: float = 0.4, s: float = 0.3, elasticity: float = 1e-3) -> dict[str, float]:
+    """Home's downstream output change (percent) when a share ``phi`` of its input is banned.
+
+    Two regions H, F; sectors ``m`` (input, made only in F from labour), ``d`` (H: labour
+    and ``m`` with cost share ``s``, ``σ = ε = elasticity``; F: labour only) and ``s``
+    (services, labour only, not traded). H exports ``d`` to F to pay for ``m``. Shock:
+    F's sales of ``m`` to H limited to ``1 - phi`` of the baseline quantity (a ban of the
+    share ``phi``; rent to nobody). Leontief limit: ``x̂_d = 1 - phi``.
+    """
+    from tradewar.model.technology import Technology
+
+    m_imp = 100 * s  # H's purchases of m; d's output is 100
+    base = Baseline.from_arrays(
+        regions=["H", "F"],
+        sectors=["m", "d", "s"],
+        X=[[m_imp, 70.0 + 0.0, 50.0], [0.0, 100.0 + 100 - 70.0, 50.0]],
+        pi=np.array(
+            [
+                [[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]],
+                [[0.0, (100 - 70.0) / 130.0, 0.0], [1.0, 100.0 / 130.0, 1.0]],
+            ]
+        ),
+        tau=np.ones((2, 2, 3)),
+        gamma_va=[[1.0, 1 - s, 1.0], [1.0, 1.0, 1.0]],
+        gamma_io=np.array(
+            [[[0.0, s, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], np.zeros((3, 3))]
+        ),
+        alpha=[[0.0, 70.0 / 120.0, 50.0 / 120.0], [0.0, 130.0 / 180.0, 50.0 / 180.0]],
+        wL=[100 * (1 - s) + 50.0, m_imp + 100.0 + 50.0],
+        theta=[4.0, 4.0, 4.0],
+    )
+    tech = Technology.cobb_douglas(base).set(sigma=elasticity, epsilon=elasticity, region="H", sector="d")
+    shock = Shock.none(base).set_quota(1 - phi, origin="F", region="H", product="m", rent="nobody")
+    eq = solve(base, shock.with_deficits("zero"), technology=tech)
+    out = eq.sectors["output_change_pct"]
+    return {"leontief_d_pct": float(out[("H", "d")]), "wedge": float(eq.quotas["wedge"].iloc[0])}
+
+
+def chokepoint_analytic(data_dir: str | os.PathLike[str] | None = None) -> list[Check]:
+    """The analytic chokepoint cases (docs/chokepoints.md), engine at elasticity 1e-3.
+
+    Tolerance 0.05 percentage points: the engine's Leontief is an elasticity of 1e-3,
+    whose substitution moves quantities by about 1e-3 x ln(relative price).
+    """
+    del data_dir  # the cases need no reference data
+    src = "analytic (docs/chokepoints.md)"
+    out: list[Check] = []
+    for s in (0.2, 0.4, 0.6):
+        for A in (0.5, 0.8):
+            a = analytic_closed_leontief(s=s, A=A)
+            target = 100 * (1 / (s / A + 1 - s) - 1)
+            for sector, name in (("inp", "input"), ("fin", "downstream")):
+                item = f"closed Leontief, s={s:g}, A={A:g}: {name} output %"
+                out.append(Check("chokepoint_analytic", item, target, a[sector], 0.05, src))
+    for phi in (0.2, 0.4, 0.6, 0.9):
+        b = analytic_import_ban(phi=phi)
+        item = f"2-region ban of {100 * phi:g} % of the input: downstream output %"
+        out.append(Check("chokepoint_analytic", item, -100 * phi, b["leontief_d_pct"], 0.1, src))
+    return out
+
+
 CASES: dict[str, Callable[[str | os.PathLike[str] | None], list[Check]]] = {
     "cp2015_nafta": cp2015_nafta,
     "cp2015_deficits": cp2015_deficits,
     "gegravity_sample": gegravity_sample,
+    "chokepoint_analytic": chokepoint_analytic,
 }
 
 
