@@ -724,31 +724,33 @@ def analytic_import_ban(*, phi: float = 0.4, s: float = 0.3, elasticity: float =
     """Home's downstream output change (percent) when a share ``phi`` of its input is banned.
 
     Two regions H, F; sectors ``m`` (input, made only in F from labour), ``d`` (H: labour
-    and ``m`` with cost share ``s``, ``σ = ε = elasticity``; F: labour only) and ``s``
-    (services, labour only, not traded). H exports ``d`` to F to pay for ``m``. Shock:
-    F's sales of ``m`` to H limited to ``1 - phi`` of the baseline quantity (a ban of the
-    share ``phi``; rent to nobody). Leontief limit: ``x̂_d = 1 - phi``.
+    and ``m`` with cost share ``s``, ``σ = ε = elasticity``; F: labour only; not traded)
+    and ``s`` (services, labour only; H exports them to F to pay for ``m``). Shock: F's
+    sales of ``m`` to H limited to ``1 - phi`` of the baseline quantity (a ban of the
+    share ``phi``; the wedge is a resource cost, rent to nobody). Leontief limit:
+    ``x̂_d = 1 - phi``; H's labour moves into exported services.
     """
     from tradewar.model.technology import Technology
 
-    m_imp = 100 * s  # H's purchases of m; d's output is 100
+    m_imp = 100 * s  # H's purchases of m (= its exports of s); d's output is 100
     base = Baseline.from_arrays(
         regions=["H", "F"],
         sectors=["m", "d", "s"],
-        X=[[m_imp, 70.0 + 0.0, 50.0], [0.0, 100.0 + 100 - 70.0, 50.0]],
+        X=[[m_imp, 100.0, 50.0], [0.0, 100.0, 50.0 + m_imp]],
         pi=np.array(
             [
                 [[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]],
-                [[0.0, (100 - 70.0) / 130.0, 0.0], [1.0, 100.0 / 130.0, 1.0]],
+                [[0.0, 0.0, m_imp / (50.0 + m_imp)], [1.0, 1.0, 50.0 / (50.0 + m_imp)]],
             ]
         ),
         tau=np.ones((2, 2, 3)),
         gamma_va=[[1.0, 1 - s, 1.0], [1.0, 1.0, 1.0]],
-        gamma_io=np.array(
-            [[[0.0, s, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], np.zeros((3, 3))]
-        ),
-        alpha=[[0.0, 70.0 / 120.0, 50.0 / 120.0], [0.0, 130.0 / 180.0, 50.0 / 180.0]],
-        wL=[100 * (1 - s) + 50.0, m_imp + 100.0 + 50.0],
+        gamma_io=np.array([[[0.0, s, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], np.zeros((3, 3))]),
+        alpha=[
+            [0.0, 100.0 / (150.0 + m_imp - 30.0), (50.0 + m_imp - 30.0) / (150.0 + m_imp - 30.0)],
+            [0.0, 100.0 / (150.0 + m_imp), (50.0 + m_imp) / (150.0 + m_imp)],
+        ],
+        wL=[100 * (1 - s) + 50.0 + m_imp, m_imp + 100.0 + 50.0],
         theta=[4.0, 4.0, 4.0],
     )
     tech = Technology.cobb_douglas(base).set(sigma=elasticity, epsilon=elasticity, region="H", sector="d")
