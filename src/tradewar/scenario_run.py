@@ -50,7 +50,14 @@ import numpy as np
 import pandas as pd
 
 from tradewar.errors import ModelError, ScenarioError
-from tradewar.policy import Scenario, YearPolicy, load_scenario, policy_to_shock, translate
+from tradewar.policy import (
+    Scenario,
+    YearPolicy,
+    load_scenario,
+    policy_to_shock,
+    scenario_technology,
+    translate,
+)
 from tradewar.world.world import World
 
 #: The scenario `tradewar run` runs without arguments.
@@ -254,11 +261,14 @@ def run_scenario(
         )
     policies = translate(sc, w, yrs)
     shocks = {y: policy_to_shock(policies[y], w, rule) for y in yrs}
+    tech = scenario_technology(sc, w)
     base = baseline if baseline is not None else Baseline.from_world(w)
     if rule == "zero":
         from tradewar.model import Shock
 
-        base = solve(base, Shock.none(base).with_deficits("zero"), tol=tol, max_iter=max_iter).as_baseline()
+        base = solve(
+            base, Shock.none(base).with_deficits("zero"), tol=tol, max_iter=max_iter, technology=tech
+        ).as_baseline()
     ss_base = _self_sufficiency(w, chokes) if chokes else None
     # self-sufficiency is undefined (0/0) where a region neither makes nor uses a product;
     # those cells stay empty, are listed in `undefined`, and are the only ones allowed so
@@ -272,7 +282,7 @@ def run_scenario(
     records: list[dict[str, Any]] = []
     for y in yrs:
         try:
-            eq = solve(base, shocks[y], tol=tol, max_iter=max_iter)
+            eq = solve(base, shocks[y], tol=tol, max_iter=max_iter, technology=tech)
         except ConvergenceError as err:
             raise ConvergenceError(
                 f"scenario {sc.name!r}, year {y}: {err.message}",
@@ -291,6 +301,11 @@ def run_scenario(
                 "method": str(rec.method),
                 "checks": {k: float(v) for k, v in dict(getattr(rec, "checks", {}) or {}).items()},
                 "measures_in_force": list(policies[y].active),
+                "technology": "Cobb-Douglas" if tech is None else repr(tech),
+                "quotas": [
+                    {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                    for row in eq.quotas.to_dict(orient="records")
+                ],
             }
         )
         reg = eq.regions.reset_index()[["region", *REGION_COLUMNS]].copy()

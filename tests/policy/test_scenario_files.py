@@ -116,11 +116,11 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert "not valid YAML" in str(err) and "line" in str(err)
 
 
-def test_quota_is_not_yet_supported(tmp_path: Path) -> None:
+def test_quota_needs_a_limit(tmp_path: Path) -> None:
     text = GOOD.replace("    type: export_control\n    mode: ban\n", "    type: quota\n")
     err = error_for(tmp_path, text)
-    assert "not yet supported" in str(err) and "chokepoint" in str(err)
-    assert "line 15" in str(err)
+    assert "needs either `magnitude`" in str(err) and "fix: keep one" in str(err)
+    assert "line 14" in str(err)
 
 
 def test_overlapping_measures_in_one_file_are_an_error(tmp_path: Path) -> None:

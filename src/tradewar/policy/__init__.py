@@ -24,11 +24,12 @@ from tradewar.policy.scenario import (
     resolve_scenario,
 )
 from tradewar.policy.schedule import load_concordance, read_schedule, sector_tariffs
-from tradewar.policy.shocks import YearPolicy, policy_to_shock, translate
+from tradewar.policy.shocks import QuotaPolicy, YearPolicy, policy_to_shock, scenario_technology, translate
 
 __all__ = [
     "Magnitude",
     "PlacedMeasure",
+    "QuotaPolicy",
     "Scenario",
     "ScenarioFile",
     "Source",
@@ -43,6 +44,7 @@ __all__ = [
     "policy_to_shock",
     "read_schedule",
     "resolve_scenario",
+    "scenario_technology",
     "sector_tariffs",
     "translate",
 ]

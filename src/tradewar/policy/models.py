@@ -348,12 +348,87 @@ class ImportBanMeasure(_Bilateral):
 
 
 class QuotaMeasure(_Bilateral):
-    """A quantity limit. Parsed, but not yet supported by the models (see the error)."""
+    """A quantity limit on ``imposer``'s exports to ``target`` (or imports from it), by sector.
+
+    ``flow: exports`` (default; an export quota or ban, e.g. export controls) or
+    ``imports`` (an import quota). The limit is either ``magnitude``, a share of the
+    baseline quantity (``unit: percent`` or ``fraction``; 0 = ban; may phase in by
+    year), or ``quantity``, a value at baseline prices in the World's value unit
+    (``unit`` must name it, e.g. ``USD billion``), per flow or, with ``pooled: true``,
+    per exporter and sector summed over the targets (an export quota "to all").
+    ``rent``: who keeps the quota rent (``exporter`` by default for export quotas,
+    ``importer`` for import quotas; ``nobody``: a resource cost, as in a pure ban). The
+    engine solves each binding limit for its tariff-equivalent wedge.
+    """
 
     type: Literal["quota"]
+    flow: Literal["exports", "imports"] = "exports"
     magnitude: Magnitude | None = None
-    quantity: float | None = None
+    quantity: float | None = Field(default=None, ge=0)
     unit: str | None = None
+    rent: Literal["exporter", "importer", "nobody"] | None = None
+    pooled: bool = False
+
+    @model_validator(mode="after")
+    def _limit(self) -> QuotaMeasure:
+        if (self.magnitude is None) == (self.quantity is None):
+            raise ValueError(
+                "a quota needs either `magnitude` (share of the baseline quantity) or `quantity` "
+                "(value at baseline prices), not both or neither; fix: keep one"
+            )
+        if self.magnitude is not None:
+            if self.magnitude.unit == "factor":
+                raise ValueError("@magnitude.unit: a quota is a share of the baseline (percent, fraction)")
+            if self.unit is not None:
+                raise ValueError("@unit: `unit` goes with `quantity`; fix: put the unit in `magnitude.unit`")
+            for x in self.magnitude.numbers():
+                if self.magnitude.as_rate(x) < 0:
+                    raise ValueError(f"@magnitude: a quota of {x} {self.magnitude.unit} is negative")
+                _plausible(x, self.magnitude.as_rate(x), self.magnitude.unit, "a quota")
+        elif self.unit is None:
+            raise ValueError(
+                "@quantity: a `quantity` needs its `unit` (the World's value unit, at baseline "
+                "prices); fix: add e.g. `unit: USD billion`"
+            )
+        if self.pooled and self.flow != "exports":
+            raise ValueError(
+                "@pooled: `pooled` limits an exporter's sales to all targets together; "
+                "fix: use it with `flow: exports`"
+            )
+        return self
+
+    def rent_rule(self) -> str:
+        """Who keeps the rent: as written, else the imposer's side of the flow."""
+        if self.rent is not None:
+            return self.rent
+        return "exporter" if self.flow == "exports" else "importer"
+
+
+class ElasticitySetting(_Strict):
+    """A production elasticity of the nested-CES engine, with its source.
+
+    ``parameter``: ``sigma`` (between value added and the intermediate bundle) or
+    ``epsilon`` (among intermediate inputs from different sectors); 1 = Cobb-Douglas,
+    near 0 = Leontief (see tradewar.model.Technology and docs/chokepoints.md).
+    ``regions`` and ``sectors``: where it applies (default ``all``).
+    """
+
+    parameter: Literal["sigma", "epsilon"]
+    value: float = Field(ge=1e-3, le=20.0)
+    regions: RegionSel = "all"
+    sectors: SectorSel = "all"
+    description: str | None = None
+    source: Source | list[Source] | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> ElasticitySetting:
+        if self.source is None and not (self.assumption and self.assumption.strip()):
+            raise ValueError(
+                "every elasticity needs a `source` (a published estimate) or an `assumption`; "
+                "fix: add `source: {document: ..., date: YYYY}`"
+            )
+        return self
 
 
 class TradeCostMeasure(_Bilateral):
@@ -531,6 +606,8 @@ class ScenarioFile(_Strict):
     include: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
+    #: Nested-CES production elasticities (later entries, and including files, override).
+    production: list[ElasticitySetting] = Field(default_factory=list)
     #: Set by ``Scenario.to_yaml``: the files a printed-back composed scenario came from.
     #: Its measures are in application order, so overlaps between them are allowed.
     composed_from: list[str] | None = None
@@ -544,6 +621,7 @@ MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "funding": Funding,
     "spent": Years,
     "columns": ScheduleColumns,
+    "production": ElasticitySetting,
 }
 
 

@@ -27,6 +27,7 @@ from tradewar.errors import ScenarioError
 from tradewar.policy.models import (
     MEASURE_TYPES,
     MODELS_BY_KEY,
+    ElasticitySetting,
     ExportControlMeasure,
     ImportBanMeasure,
     ProductivityMeasure,
@@ -132,6 +133,8 @@ class Scenario:
     measures: all measures in application order.
     files: every file that went into it, includes first.
     deficits: the deficit rule (``data``, ``zero``, ``fixed``), or None if no file says.
+    production: nested-CES elasticities in application order (includes first; later
+        settings override earlier ones where they overlap); empty = Cobb-Douglas.
     """
 
     name: str
@@ -144,6 +147,7 @@ class Scenario:
     measures: tuple[PlacedMeasure, ...]
     files: tuple[str, ...] = field(default_factory=tuple)
     deficits: str | None = None
+    production: tuple[ElasticitySetting, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         """The composed scenario as a plain dict that loads back as a scenario file."""
@@ -158,6 +162,8 @@ class Scenario:
             out["years"] = self.years.model_dump(by_alias=True, exclude_none=True)
         if self.assumptions:
             out["assumptions"] = list(self.assumptions)
+        if self.production:
+            out["production"] = [e.model_dump(by_alias=True, exclude_none=True) for e in self.production]
         measures = []
         for pm in self.measures:
             d = pm.measure.model_dump(by_alias=True, exclude_none=True)
@@ -309,16 +315,8 @@ def parse_scenario_file(doc: LocatedYaml) -> ScenarioFile:
 
 def _check_file_measures(sf: ScenarioFile, doc: LocatedYaml) -> None:
     for i, m in enumerate(sf.measures):
-        if isinstance(m, QuotaMeasure):
-            raise ScenarioError(
-                "quotas are not yet supported: a binding quantity limit needs the quantity "
-                "solution of the chokepoint issue",
-                file=doc.where(("measures", i, "type")),
-                field=_dotted(("measures", i, "type")),
-                fix="express it for now as an import_ban, or as a trade_cost/tariff with the "
-                "quota's tariff-equivalent (state it as an `assumption`)",
-            )
-        if isinstance(m, TariffMeasure | ExportControlMeasure | ImportBanMeasure | TradeCostMeasure):
+        bilateral = TariffMeasure | ExportControlMeasure | ImportBanMeasure | TradeCostMeasure | QuotaMeasure
+        if isinstance(m, bilateral):
             imp = [m.imposer] if isinstance(m.imposer, str) else m.imposer
             tgt = [m.target] if isinstance(m.target, str) else m.target
             if len(imp) == 1 and imp == tgt and imp != ["all"]:
@@ -388,6 +386,10 @@ def _cells(m: Any) -> list[_Cell]:
         return [("trade cost", imp, tgt, sectors)]
     if isinstance(m, ImportBanMeasure):
         return [("trade cost", tgt, imp, sectors)]
+    if isinstance(m, QuotaMeasure):
+        if m.flow == "exports":
+            return [("quota", imp, tgt, sectors)]
+        return [("quota", tgt, imp, sectors)]
     if isinstance(m, TradeCostMeasure):
         out: list[_Cell] = []
         if m.flow in ("imports", "both"):
@@ -449,6 +451,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
     assumptions: list[str] = list(sf.assumptions)
     years = sf.years
     deficits: str | None = sf.deficits
+    production: list[ElasticitySetting] = []
     for k, inc in enumerate(sf.include):
         try:
             ipath = resolve_scenario(inc, base)
@@ -467,6 +470,8 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         assumptions.extend(a for a in sub.assumptions if a.startswith("["))
         years = years or sub.years
         deficits = deficits or sub.deficits
+        production.extend(e for e in sub.production if e not in production)
+    production.extend(sf.production)
     measures.extend(PlacedMeasure(m, doc, i, name) for i, m in enumerate(sf.measures))
     files.append(doc.file)
     return Scenario(
@@ -480,6 +485,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         measures=tuple(measures),
         files=tuple(files),
         deficits=deficits,
+        production=tuple(production),
     )
 
 
@@ -496,6 +502,19 @@ def check_against_world(scenario: Scenario, regions: Sequence[str], sectors: Seq
     ScenarioError
         For the first unknown code, with its file, line, field and a "did you mean".
     """
+    for ei, e in enumerate(scenario.production):
+        for fname, known, kind in (("regions", regions, "region"), ("sectors", sectors, "sector")):
+            for _, code in _as_list(getattr(e, fname)):
+                if code != "all" and code not in known:
+                    close = difflib.get_close_matches(code, list(known), n=3, cutoff=0.4)
+                    hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "check the code"
+                    raise ScenarioError(
+                        f"unknown {kind} code {code!r} in production[{ei}] for this world",
+                        file=scenario.file,
+                        field=f"production[{ei}].{fname}",
+                        expected=f"one of: {', '.join(known)} or `all`",
+                        fix=hint,
+                    )
     for pm in scenario.measures:
         m = pm.measure
         region_fields = (

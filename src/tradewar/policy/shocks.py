@@ -19,6 +19,9 @@ the year writes the cells it covers, so **later measures override earlier ones**
   tariff-equivalent t_e: a resource cost that raises no revenue) or 1 (lift).
 * ``import_ban``: trade_cost[target -> imposer] = inf (ban) or 1 (lift).
 * ``trade_cost``: trade_cost[flow] = 1 + change (or the factor).
+* ``quota``: a quantity limit on the flows (:class:`QuotaPolicy`), passed to the engine's
+  :meth:`~tradewar.model.Shock.set_quota`, which solves each binding limit for its
+  tariff-equivalent wedge; a later quota replaces an earlier one on the flows they share.
 * ``productivity``: productivity[region, sectors] = 1 + change, where with ``funding``
 
       change(y) = rate_of_return × spent_by(y) / VA[region, sectors]  (baseline, world units)
@@ -45,6 +48,7 @@ from tradewar.policy.models import (
     ExportControlMeasure,
     ImportBanMeasure,
     ProductivityMeasure,
+    QuotaMeasure,
     TariffLayerMeasure,
     TariffMeasure,
     TariffScheduleMeasure,
@@ -55,6 +59,25 @@ from tradewar.world.world import World
 
 #: Units in which a World's values may be given, in USD million (for ``funding``).
 UNIT_TO_USD_MILLION = {"USD million": 1.0, "USD billion": 1000.0, "USD thousand": 1e-3, "USD": 1e-6}
+
+
+@dataclass(frozen=True)
+class QuotaPolicy:
+    """One quota in force: flows ``origins -> regions`` of ``sectors``.
+
+    ``limit`` is a fraction of the baseline quantity (``unit="fraction"``) or a value at
+    baseline prices in the World's unit (``unit="quantity"``); see
+    :meth:`tradewar.model.Shock.set_quota` for ``rent`` and ``pooled``.
+    """
+
+    origins: tuple[str, ...]
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    limit: float
+    unit: str
+    rent: str
+    pooled: bool
+    label: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,7 @@ class YearPolicy:
     trade_cost: xr.DataArray
     productivity: xr.DataArray
     active: tuple[str, ...] = field(default_factory=tuple)
+    quotas: tuple[QuotaPolicy, ...] = field(default_factory=tuple)
 
     def changed_cells(self, world: World) -> dict[str, int]:
         """Number of cells that differ from the baseline, per array."""
@@ -83,8 +107,8 @@ class YearPolicy:
         }
 
     def is_baseline(self, world: World) -> bool:
-        """True if nothing differs from the baseline."""
-        return not any(self.changed_cells(world).values())
+        """True if nothing differs from the baseline (no changed cell and no quota)."""
+        return not self.quotas and not any(self.changed_cells(world).values())
 
 
 def _select(value: str | list[str], known: Sequence[str], exclude: Iterable[str] = ()) -> list[str]:
@@ -171,6 +195,7 @@ def translate(
         r_ix = {r: i for i, r in enumerate(world.regions)}
         s_ix = {s: i for i, s in enumerate(world.sectors)}
         active: list[str] = []
+        quotas: list[QuotaPolicy] = []
         for k, pm in enumerate(scenario.measures):
             m = pm.measure
             if not m.years.contains(year):
@@ -187,6 +212,9 @@ def translate(
                 prod[np.ix_(regs, secs)] = 1.0 + change
                 continue
             imposers, targets = _targets(m, world)
+            if isinstance(m, QuotaMeasure):
+                quotas.append(_quota_policy(pm, world, year, imposers, targets))
+                continue
             imp = [r_ix[r] for r in imposers]
             tgt = [r_ix[r] for r in targets]
             if isinstance(m, TariffScheduleMeasure):
@@ -234,7 +262,7 @@ def translate(
                     tc[np.ix_(tgt, imp, secs)] = factor
                 if m.flow in ("exports", "both"):
                     tc[np.ix_(imp, tgt, secs)] = factor
-            else:  # quota is rejected at load time; anything else is a programming error
+            else:  # anything else is a programming error
                 raise ScenarioError(
                     f"measure type {getattr(m, 'type', '?')!r} cannot be applied",
                     file=pm.where("type"),
@@ -254,8 +282,70 @@ def translate(
                 coords={"region": world.regions, "sector": world.sectors},
             ),
             active=tuple(active),
+            quotas=tuple(quotas),
         )
     return out
+
+
+def _quota_policy(
+    pm: PlacedMeasure, world: World, year: int, imposers: list[str], targets: list[str]
+) -> QuotaPolicy:
+    m = pm.measure
+    assert isinstance(m, QuotaMeasure)
+    sectors = tuple(_select(m.sectors, world.sectors, m.exclude_sectors))
+    if m.magnitude is not None:
+        limit, unit = m.magnitude.rate_at(year, m.years), "fraction"
+    else:
+        assert m.quantity is not None and m.unit is not None
+        wu = world.meta.unit
+        if m.unit == wu:
+            limit = m.quantity
+        elif m.unit in UNIT_TO_USD_MILLION and wu in UNIT_TO_USD_MILLION:
+            limit = m.quantity * UNIT_TO_USD_MILLION[m.unit] / UNIT_TO_USD_MILLION[wu]
+        else:
+            raise ScenarioError(
+                f"cannot convert the quota's unit {m.unit!r} to the world's {wu!r}",
+                file=pm.where("unit"),
+                field=f"measures[{pm.index}].unit",
+                expected=f"one of: {', '.join(UNIT_TO_USD_MILLION)}",
+                fix="write the quantity in the world's value unit",
+            )
+        unit = "quantity"
+    exports = m.flow == "exports"
+    origins, regions = (imposers, targets) if exports else (targets, imposers)
+    return QuotaPolicy(
+        origins=tuple(origins),
+        regions=tuple(regions),
+        sectors=sectors,
+        limit=float(limit),
+        unit=unit,
+        rent=m.rent_rule(),
+        pooled=m.pooled,
+        label=pm.label,
+    )
+
+
+def scenario_technology(scenario: Scenario, world: World) -> Any:
+    """The engine's :class:`~tradewar.model.Technology` from the scenario's ``production``.
+
+    ``None`` (Cobb-Douglas) when the scenario sets no elasticity. Settings apply in order
+    (includes first), later ones overriding earlier ones where they overlap; each
+    setting's source is recorded in ``Technology.sources``.
+    """
+    if not scenario.production:
+        return None
+    from tradewar.model import Technology
+
+    check_against_world(scenario, world.regions, world.sectors)
+    tech = Technology.cobb_douglas(world)
+    for e in scenario.production:
+        srcs = e.source if isinstance(e.source, list) else ([e.source] if e.source is not None else [])
+        cite = "; ".join(f"{s.document} ({s.date})" for s in srcs) or f"assumption: {e.assumption}"
+        regions = None if "all" in ([e.regions] if isinstance(e.regions, str) else e.regions) else e.regions
+        sectors = None if "all" in ([e.sectors] if isinstance(e.sectors, str) else e.sectors) else e.sectors
+        kw = {e.parameter: e.value}
+        tech = tech.set(region=regions, sector=sectors, source=f"{e.parameter}={e.value:g}: {cite}", **kw)
+    return tech
 
 
 def _check_tariffs(tariff: np.ndarray, pm: PlacedMeasure, year: int, world: World) -> None:
@@ -276,19 +366,31 @@ def policy_to_shock(policy: YearPolicy, world: World, deficits: str = "data") ->
 
     The three arrays are handed over whole: ``set_tariff`` with the tariff array,
     ``scale_trade_cost`` and ``scale_productivity`` with the factors (the engine ignores
-    the diagonal). ``deficits`` is the engine's deficit rule (default: as in the data).
+    the diagonal), then each quota. ``deficits`` is the engine's deficit rule (default:
+    as in the data).
     """
     from tradewar.model import Shock
 
     shock = Shock.none(world)
     if policy.is_baseline(world):
         return shock.with_deficits(deficits)  # type: ignore[arg-type]
-    return (
+    shock = (
         shock.set_tariff(policy.tariff)
         .scale_trade_cost(policy.trade_cost)
         .scale_productivity(policy.productivity)
         .with_deficits(deficits)  # type: ignore[arg-type]
     )
+    for q in policy.quotas:
+        shock = shock.set_quota(
+            q.limit,
+            origin=list(q.origins),
+            region=list(q.regions),
+            product=list(q.sectors),
+            unit=q.unit,  # type: ignore[arg-type]
+            rent=q.rent,  # type: ignore[arg-type]
+            pooled=q.pooled,
+        )
+    return shock
 
 
 def resolve_data_path(text: str, relative_to: Path) -> Path:
