@@ -109,3 +109,15 @@ def test_bad_shapes_fail_loudly():
 def test_zero_output_sector_has_zero_coefficients():
     Z = np.array([[1.0, 0.0], [2.0, 0.0]])
     np.testing.assert_array_equal(calc_A(Z, np.array([10.0, 0.0])), [[0.1, 0.0], [0.2, 0.0]])
+
+
+def test_mixed_precision_falls_back_to_double_when_ill_conditioned():
+    # every column of A sums to 1 - 1e-9: I - A has condition ~1e9, beyond float32
+    rng = np.random.default_rng(0)
+    P = rng.uniform(size=(60, 60))
+    A = (1.0 - 1e-9) * P / P.sum(axis=0)
+    b = rng.uniform(size=60)
+    system = LeontiefSystem(A, precision="mixed")
+    x = system.solve(b)
+    assert system.precision == "double (fallback)"
+    np.testing.assert_allclose(x, np.linalg.solve(np.eye(60) - A, b), rtol=1e-5)

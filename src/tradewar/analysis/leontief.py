@@ -146,7 +146,10 @@ class LeontiefSystem:
         self._lu64: tuple[np.ndarray, np.ndarray] | None = None
         self._lu32: tuple[np.ndarray, np.ndarray] | None = None
         if precision == "mixed":
-            self._lu32 = self._factor(self._leontief_matrix(np.float32).T)
+            try:
+                self._lu32 = self._factor(self._leontief_matrix(np.float32).T)
+            except ModelError:  # singular in single precision only? then factor in double
+                self._ensure_double()
         else:
             self._lu64 = self._factor(self._leontief_matrix(np.float64).T)
 
