@@ -297,3 +297,35 @@ def test_two_region_ban_of_a_zero_elasticity_input() -> None:
     assert out["leontief_d_pct"] == pytest.approx(-100 * phi, abs=0.1)
     cd = analytic_import_ban(phi=phi, elasticity=1.0)
     assert -100 * phi / 2 < cd["leontief_d_pct"] < 0
+
+
+# ----------------------------------------------------------------------------- the CES block
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    sigma=st.floats(0.05, 3.0),
+    eps=st.floats(0.05, 3.0),
+    k=st.floats(-2.0, 2.0),
+)
+def test_nested_ces_cost_against_the_direct_formula(seed: int, sigma: float, eps: float, k: float) -> None:
+    """ĉ from the textbook nested CES; shares add up; homogeneous of degree one in prices."""
+    from tradewar.model import equations as eqn
+
+    rng = np.random.default_rng(seed)
+    N, J = 3, 4
+    g = rng.uniform(0.2, 0.8, size=(N, J))
+    io = rng.uniform(0.0, 1.0, size=(N, J, J))
+    io = io / io.sum(axis=1, keepdims=True) * (1 - g)[:, None, :]
+    s = io / io.sum(axis=1, keepdims=True)
+    lw, lP = rng.normal(0, 0.5, size=N), rng.normal(0, 0.5, size=(N, J))
+    a_s, a_e = np.full((N, J), 1 - sigma), np.full((N, J), 1 - eps)
+    lc, g1, io1 = eqn.nested_ces_cost(lw, lP, np.zeros((N, J)), g, io, s, a_s, a_e)
+    PM = np.einsum("nkj,nk->nj", s, np.exp(lP) ** (1 - eps)) ** (1 / (1 - eps)) if eps != 1 else None
+    if PM is not None and sigma != 1:
+        direct = (g * np.exp(lw)[:, None] ** (1 - sigma) + (1 - g) * PM ** (1 - sigma)) ** (1 / (1 - sigma))
+        np.testing.assert_allclose(lc, np.log(direct), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(g1 + io1.sum(axis=1), 1.0, atol=1e-12)
+    lc2, g2, io2 = eqn.nested_ces_cost(lw + k, lP + k, np.zeros((N, J)), g, io, s, a_s, a_e)
+    np.testing.assert_allclose(lc2, lc + k, atol=1e-9)
+    np.testing.assert_allclose(io2, io1, atol=1e-12)
+    np.testing.assert_allclose(g2, g1, atol=1e-12)

@@ -244,13 +244,56 @@ def nested_ces_cost(
     (ln ĉ (effective, i.e. ``ln ĉ^b - ln Â``), g' [n, j], γ' [n, k, j])
     """
     N, J = gamma_va.shape
-    lPM = log_ces_mean(np.broadcast_to(log_P[:, :, None], (N, J, J)), bundle_weights, one_minus_eps, axis=1)
-    b = gamma_io.sum(axis=1)
-    log_x = np.stack([np.broadcast_to(log_w[:, None], (N, J)), lPM], axis=1)
-    weights = np.stack([gamma_va, b], axis=1)
-    lcb = log_ces_mean(log_x, weights, one_minus_sigma, axis=1)
-    g_new = gamma_va * np.exp(one_minus_sigma * (log_w[:, None] - lcb))
+    # a nest whose elasticities are all 1 takes its Cobb-Douglas form directly (one
+    # matrix product, shares unchanged): the engine at elasticity 1 costs what CD costs
+    lower: FloatArray | None = None
+    b: FloatArray | None = None
+    if one_minus_eps.any():
+        lPM, lower = _input_bundle(log_P, bundle_weights, one_minus_eps)
+        b = gamma_io.sum(axis=1)
+        io = b * lPM
+    else:
+        io = np.matmul(log_P[:, None, :], gamma_io)[:, 0, :]  # Σ_k γ_nkj ln P̂_nk
+    upper: FloatArray | None = None
+    if one_minus_sigma.any():
+        if b is None:
+            b = gamma_io.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                lPM = np.where(b > 0, io / np.where(b > 0, b, 1.0), 0.0)
+        log_x = np.stack([np.broadcast_to(log_w[:, None], (N, J)), lPM], axis=1)
+        weights = np.stack([gamma_va, b], axis=1)
+        lcb = log_ces_mean(log_x, weights, one_minus_sigma, axis=1)
+        g_new = gamma_va * np.exp(one_minus_sigma * (log_w[:, None] - lcb))
+        upper = np.exp(one_minus_sigma * (lPM - lcb))
+    else:
+        lcb = gamma_va * log_w[:, None] + io
+        g_new = gamma_va
     # γ' = γ (P̂M/ĉb)^(1-σ) (P̂_k/P̂M)^(1-ε): exactly γ where σ = ε = 1
-    upper = np.exp(one_minus_sigma * (lPM - lcb))
-    lower = np.exp(one_minus_eps[:, None, :] * (log_P[:, :, None] - lPM[:, None, :]))
-    return lcb - log_A, g_new, gamma_io * upper[:, None, :] * lower
+    gio_new = gamma_io
+    if upper is not None:
+        gio_new = gio_new * upper[:, None, :]
+    if lower is not None:
+        gio_new = gio_new * lower
+    return lcb - log_A, g_new, gio_new
+
+
+def _input_bundle(log_P: FloatArray, s: FloatArray, a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    r"""``(ln P̂M [n, j], (P̂_nk/P̂M_nj)^(1-ε) [n, k, j])`` of the lower nest in one exp pass.
+
+    With ``a = 1 - ε`` and the shift ``m_nj = a max_k ln P̂_nk`` (min for ``a < 0``) every
+    exponent ``a ln P̂_nk - m_nj`` is at most 0, so nothing overflows:
+    ``E = exp(a ln P̂ - m)``, ``T = Σ_k s E``, ``ln P̂M = (m + ln T)/a`` and the relative
+    price term is ``E / T``. Cells with ``a = 0`` use ``Σ_k s ln P̂`` (their ``E/T = 1``).
+    """
+    hi = log_P.max(axis=1)[:, None]
+    lo = log_P.min(axis=1)[:, None]
+    m = np.where(a > 0, a * hi, a * lo)
+    E = np.exp(a[:, None, :] * log_P[:, :, None] - m[:, None, :])
+    total = np.einsum("nkj,nkj->nj", s, E)
+    lin = np.matmul(log_P[:, None, :], s)[:, 0, :]
+    cd = a == 0.0
+    ok = total > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ces = (m + np.log(np.where(ok, total, 1.0))) / np.where(cd, 1.0, a)
+    lPM = np.where(cd | ~ok, lin, ces)
+    return np.asarray(lPM), np.asarray(E / np.where(ok, total, 1.0)[:, None, :])
