@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tradewar.analysis import exposure_table
+from tradewar.analysis import exposure_table, supplier_cutoff
 from tradewar.cli.main import app
 from tradewar.world.bundle import write_bundle
 from tradewar.world.synthetic import synthetic_world
@@ -51,7 +51,8 @@ def test_json(bundle):
     payload = json.loads(result.stdout[start:])
     assert payload["stylized"] is True
     assert [row["product"] for row in payload["rows"]] == ["S000", "S001", "S002", "ALL"]
-    assert payload["rows"][-1]["output_lost"] is None
+    assert payload["rows"][-1]["import_hhi"] is None
+    assert payload["rows"][-1]["output_lost"] > 0
     assert 0 < payload["rows"][-1]["input_total"] < 1
 
 
@@ -84,8 +85,12 @@ def test_exposure_table_totals():
     body = table.drop(index="ALL")
     for column in ("deliveries", "input_direct", "input_total", "final_direct", "final_total"):
         assert table.loc["ALL", column] == pytest.approx(body[column].sum())
-    assert pd.isna(table.loc["ALL", "output_lost"])
+    assert pd.isna(table.loc["ALL", "import_hhi"])
     assert (body["output_lost"] > 0).all()
+    # cutting every product at once costs more than the worst single product
+    assert table.loc["ALL", "output_lost"] > body["output_lost"].max()
+    cut = supplier_cutoff(w, "R001", ["R000"]).sel(origin="R000")
+    assert table.loc["ALL", "output_lost"] == pytest.approx(float(cut.output_lost))
 
 
 def test_default_world_if_shipped():

@@ -8,7 +8,7 @@ from analysis_worlds import closed_world
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradewar.analysis import MRIO, chokepoints, hypothetical_extraction
+from tradewar.analysis import MRIO, chokepoints, hypothetical_extraction, supplier_cutoff
 from tradewar.errors import UnknownCodeError
 from tradewar.world.synthetic import synthetic_world
 
@@ -77,3 +77,35 @@ def test_chokepoint_ranking(small_world):
 def test_unknown_region_is_a_clear_error(small_world):
     with pytest.raises(UnknownCodeError, match="did you mean"):
         chokepoints(small_world, "R00O")
+
+
+def _brute_force_region(m: MRIO, s: int, t: int) -> np.ndarray:
+    A = m.A.copy()
+    F = m.F.copy()
+    rows = slice(s * m.S, (s + 1) * m.S)
+    A[rows, t * m.S : (t + 1) * m.S] = 0.0
+    F[rows, t] = 0.0
+    x_new = np.linalg.solve(np.eye(m.n) - A, F.sum(axis=1))
+    return (m.x - x_new).reshape(m.R, m.S).sum(axis=1)
+
+
+@settings(max_examples=10, deadline=None)
+@given(R=st.integers(2, 4), S=st.integers(1, 4), seed=st.integers(0, 10_000))
+def test_whole_supplier_cutoff_equals_brute_force(R, S, seed):
+    w = synthetic_world(R, S, seed=seed)
+    m = MRIO.from_world(w, precision="double")
+    X = m.x.reshape(R, S).sum(axis=1)
+    for t, region in enumerate(w.regions):
+        ds = supplier_cutoff(w, region)
+        for s in range(R):
+            lost = _brute_force_region(m, s, t)
+            cut = ds.isel(origin=s)
+            np.testing.assert_allclose(cut.output_lost, lost[t], rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(cut.world_output_lost, lost.sum(), rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(cut.output_lost_pct, 100 * lost[t] / X[t], rtol=1e-9, atol=1e-9)
+
+
+def test_supplier_cutoff_one_product_is_sherman_morrison(two_by_one):
+    ds = supplier_cutoff(two_by_one, "AAA", ["BBB"])
+    np.testing.assert_allclose(ds.output_lost.sel(origin="BBB"), 100 - 95.0 - 5 / 6, rtol=1e-12)
+    np.testing.assert_allclose(ds.deliveries.sel(origin="BBB"), 20.0)

@@ -19,7 +19,13 @@ from tradewar.analysis.dependence import (
     supplier_hhi,
 )
 from tradewar.analysis.exposure import exposure, exposure_arrays
-from tradewar.analysis.extraction import chokepoints, extraction_arrays, hypothetical_extraction
+from tradewar.analysis.extraction import (
+    chokepoints,
+    extraction_arrays,
+    hypothetical_extraction,
+    supplier_cutoff,
+    supplier_extraction_arrays,
+)
 from tradewar.analysis.leontief import (
     LeontiefSystem,
     calc_A,
@@ -53,6 +59,8 @@ __all__ = [
     "leontief_output",
     "output_multipliers",
     "self_sufficiency",
+    "supplier_cutoff",
+    "supplier_extraction_arrays",
     "supplier_hhi",
     "value_added_arrays",
     "value_added_origin",

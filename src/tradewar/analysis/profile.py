@@ -17,7 +17,7 @@ import xarray as xr
 from tradewar.analysis._mrio import MRIO
 from tradewar.analysis.dependence import dependence_arrays, dependence_dataset
 from tradewar.analysis.exposure import exposure_arrays, exposure_dataset
-from tradewar.analysis.extraction import extraction_arrays, extraction_dataset
+from tradewar.analysis.extraction import extraction_arrays, extraction_dataset, supplier_extraction_arrays
 from tradewar.analysis.leontief import Precision
 from tradewar.analysis.value_added import value_added_arrays, value_added_dataset
 from tradewar.errors import UnknownCodeError
@@ -71,7 +71,8 @@ TABLE_COLUMNS: dict[str, str] = {
     "input_total": "income generated in (supplier, product) / the region's gross output (value chain)",
     "final_direct": "final purchases from (supplier, product) / the region's final demand",
     "final_total": "income generated in (supplier, product) embodied in the region's final demand / it",
-    "output_lost": "the region's gross output lost if the supplier stops delivering the product (value)",
+    "output_lost": "the region's gross output lost if the supplier stops delivering the product "
+    "(ALL: every product at once), hypothetical extraction (value)",
     "output_lost_pct": "output_lost in percent of the region's gross output",
 }
 
@@ -83,8 +84,9 @@ def exposure_table(
 
     Columns are listed in :data:`TABLE_COLUMNS`; shares are fractions. The last row,
     ``ALL``, is over all products (also when ``products`` selects some): additive
-    measures are summed, shares of use and imports recomputed from the totals; HHI and
-    extraction (which do not add up over products) are NaN there.
+    measures are summed, shares of use and imports recomputed from the totals, HHI is NaN,
+    and output lost is that of extracting every product of the supplier at once (which is
+    not the sum of the product-by-product extractions; see :func:`supplier_cutoff`).
 
     Raises
     ------
@@ -134,7 +136,10 @@ def exposure_table(
     with np.errstate(divide="ignore", invalid="ignore"):
         total["share_of_use"] = float(deliveries.sum() / use.sum())
         total["share_of_imports"] = float(deliveries.sum() / imports.sum()) if supplier != region else np.nan
-    total.update(import_hhi=np.nan, output_lost=np.nan, output_lost_pct=np.nan)
+    lost_all = supplier_extraction_arrays(mrio, mrio.regions.index(supplier), mrio.regions.index(region))
+    X = mrio.region_output[mrio.regions.index(region)]
+    lost_here = float(lost_all[mrio.regions.index(region)])
+    total.update(import_hhi=np.nan, output_lost=lost_here, output_lost_pct=100.0 * lost_here / X)
     df = df.loc[chosen]
     df.loc["ALL"] = pd.Series(total)
     df.attrs = {"world": world.meta.name, "region": region, "supplier": supplier, "unit": world.meta.unit}

@@ -148,7 +148,8 @@ def exposure(
         "bought: deliveries from the supplier; % use / % imp.: their share of the region's use / imports "
         "of the product; direct: purchases; total: value-chain content via the Leontief inverse (income "
         "generated in the supplier); out. lost: the region's gross output lost if the supplier stopped "
-        "delivering the product (hypothetical extraction, Miller & Blair 2009 ch. 12). "
+        "delivering the product (ALL: every product at once; hypothetical extraction, Miller & Blair "
+        "2009 ch. 12). "
         "--json lists the definitions.",
         style="dim",
     )
