@@ -13,6 +13,9 @@ from tradewar.world.world import World
 def two_by_one() -> World:
     """Two regions, one sector: Z = [[20, 10], [5, 40]], F = [[60, 10], [15, 40]], x = (100, 100).
 
+    An interregional table in the layout of Miller and Blair (2009, ch. 3, the IRIO model
+    x = (I - A)⁻¹ f with blocks A^rr, A^rs), small enough to work every measure by hand.
+
     By hand: A = [[.2, .1], [.05, .4]], v = (.75, .5), L = [[.6, .1], [.05, .8]] / .475,
     VB = [[18/19, 3/19], [1/19, 16/19]].
     """

@@ -1,8 +1,9 @@
 """The Leontief and Ghosh systems against Miller and Blair (2009) and against dense algebra.
 
 Miller, R. E. and Blair, P. D. (2009), Input-Output Analysis: Foundations and Extensions,
-2nd ed., Cambridge University Press. Chapter 2, section 2.3 numerical example: flows in
-Table 2.3 (Z = [[150, 500], [200, 100]], f = (350, 1700), x = (1000, 2000)), technical
+2nd ed., Cambridge University Press. Section 2.3.1, "Numerical Example: Hypothetical
+Figures - Approach I" (pp. 21-24): flows in Table 2.3 (Z = [[150, 500], [200, 100]],
+f = (350, 1700), x = (1000, 2000)), technical
 coefficients in Table 2.4 (A = [[.15, .25], [.20, .05]]), the Leontief inverse computed in
 the text after it (L = [[1.254, .330], [.264, 1.122]]) and the new final demand
 f = (600, 1500) giving x = (1247.5, 1841.6).
