@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradewar.analysis import MRIO, chokepoints, hypothetical_extraction, supplier_cutoff
-from tradewar.errors import UnknownCodeError
+from tradewar.errors import ModelError, UnknownCodeError
 from tradewar.world.synthetic import synthetic_world
 
 
@@ -109,3 +109,48 @@ def test_supplier_cutoff_one_product_is_sherman_morrison(two_by_one):
     ds = supplier_cutoff(two_by_one, "AAA", ["BBB"])
     np.testing.assert_allclose(ds.output_lost.sel(origin="BBB"), 100 - 95.0 - 5 / 6, rtol=1e-12)
     np.testing.assert_allclose(ds.deliveries.sel(origin="BBB"), 20.0)
+
+
+def test_forward_extraction_by_hand(two_by_one):
+    # Ghosh: v = (75, 50), B = A here (x = 100 everywhere); without B[BBB, AAA] = 0.05,
+    # x' (I - B') = v' gives x = (93.75, 98.958..): AAA loses 6.25, BBB 1.0417
+    cut = hypothetical_extraction(two_by_one, ["AAA"]).sel(origin="BBB", product="G", region="AAA")
+    np.testing.assert_allclose(cut.forward_output_lost, 6.25, rtol=1e-12)
+    np.testing.assert_allclose(cut.forward_world_output_lost, 6.25 + 100 - (50 + 9.375) / 0.6, rtol=1e-12)
+
+
+def _ghosh_brute_force(m: MRIO, rows: slice, t: int) -> np.ndarray:
+    B = m.Z / m.x[:, None]
+    v = m.x - m.Z.sum(axis=0)
+    B[rows, t * m.S : (t + 1) * m.S] = 0.0
+    x_new = np.linalg.solve((np.eye(m.n) - B).T, v)
+    return (m.x - x_new).reshape(m.R, m.S).sum(axis=1)
+
+
+@settings(max_examples=8, deadline=None)
+@given(R=st.integers(2, 4), S=st.integers(1, 3), seed=st.integers(0, 10_000))
+def test_forward_extraction_equals_brute_force(R, S, seed):
+    w = synthetic_world(R, S, seed=seed)
+    m = MRIO.from_world(w, precision="double")
+    ds = hypothetical_extraction(w)
+    for t, region in enumerate(w.regions):
+        whole = supplier_cutoff(w, region)
+        for s in range(R):
+            for p in range(S):
+                k = s * S + p
+                lost = _ghosh_brute_force(m, slice(k, k + 1), t)
+                cut = ds.isel(origin=s, product=p, region=t)
+                np.testing.assert_allclose(cut.forward_output_lost, lost[t], rtol=1e-9, atol=1e-9)
+                np.testing.assert_allclose(cut.forward_world_output_lost, lost.sum(), rtol=1e-9, atol=1e-9)
+            lost = _ghosh_brute_force(m, slice(s * S, (s + 1) * S), t)
+            np.testing.assert_allclose(
+                whole.isel(origin=s).forward_output_lost, lost[t], rtol=1e-9, atol=1e-9
+            )
+    assert (ds.forward_output_lost.values >= -1e-9).all()
+
+
+def test_chokepoints_rank_by_forward_and_reject_unknown_key(small_world):
+    table = chokepoints(small_world, "R000", top=None, by="forward_output_lost")
+    assert (np.diff(table["forward_output_lost"].to_numpy()) <= 0).all()
+    with pytest.raises(ModelError, match="cannot rank"):
+        chokepoints(small_world, "R000", by="nonsense")

@@ -22,6 +22,7 @@ from tradewar.analysis.exposure import exposure, exposure_arrays
 from tradewar.analysis.extraction import (
     chokepoints,
     extraction_arrays,
+    forward_extraction_arrays,
     hypothetical_extraction,
     supplier_cutoff,
     supplier_extraction_arrays,
@@ -52,6 +53,7 @@ __all__ = [
     "exposure_table",
     "extraction_arrays",
     "foreign_value_added",
+    "forward_extraction_arrays",
     "ghosh_output",
     "hypothetical_extraction",
     "import_dependence",

@@ -17,7 +17,12 @@ import xarray as xr
 from tradewar.analysis._mrio import MRIO
 from tradewar.analysis.dependence import dependence_arrays, dependence_dataset
 from tradewar.analysis.exposure import exposure_arrays, exposure_dataset
-from tradewar.analysis.extraction import extraction_arrays, extraction_dataset, supplier_extraction_arrays
+from tradewar.analysis.extraction import (
+    extraction_arrays,
+    extraction_dataset,
+    forward_extraction_arrays,
+    supplier_extraction_arrays,
+)
 from tradewar.analysis.leontief import Precision
 from tradewar.analysis.value_added import value_added_arrays, value_added_dataset
 from tradewar.errors import UnknownCodeError
@@ -28,7 +33,8 @@ def all_metrics(mrio: MRIO, extraction_targets: Sequence[int] = ()) -> dict[str,
     """Dependence, exposure, foreign value added and (for the target regions) extraction.
 
     One LU factorisation of I - A (``mrio.system``) serves 4R + S·len(targets) solves.
-    Extraction results are ``extraction_<index>`` arrays (origin, product, region).
+    Extraction results are ``extraction_<index>`` (Leontief) and
+    ``forward_extraction_<index>`` (Ghosh) arrays (origin, product, region).
     """
     mrio.prepare(extraction_targets)
     out: dict[str, np.ndarray] = {}
@@ -37,6 +43,7 @@ def all_metrics(mrio: MRIO, extraction_targets: Sequence[int] = ()) -> dict[str,
     out.update(value_added_arrays(mrio))
     for t in extraction_targets:
         out[f"extraction_{t}"] = extraction_arrays(mrio, int(t))
+        out[f"forward_extraction_{t}"] = forward_extraction_arrays(mrio, int(t))
     return out
 
 
@@ -74,6 +81,10 @@ TABLE_COLUMNS: dict[str, str] = {
     "output_lost": "the region's gross output lost if the supplier stops delivering the product "
     "(ALL: every product at once), hypothetical extraction (value)",
     "output_lost_pct": "output_lost in percent of the region's gross output",
+    "world_output_lost": "world gross output lost in that extraction, mostly the supplier's chain (value)",
+    "forward_output_lost": "the region's gross output lost downstream of the missing supply, supply-driven "
+    "(Ghosh) extraction (value)",
+    "forward_output_lost_pct": "forward_output_lost in percent of the region's gross output",
 }
 
 
@@ -127,6 +138,9 @@ def exposure_table(
             "final_total": exp.final_total.sel(origin=supplier, region=region).values,
             "output_lost": ext.output_lost.values,
             "output_lost_pct": ext.output_lost_pct.values,
+            "world_output_lost": ext.world_output_lost.values,
+            "forward_output_lost": ext.forward_output_lost.values,
+            "forward_output_lost_pct": ext.forward_output_lost_pct.values,
         }
     df = pd.DataFrame(cols, index=pd.Index(list(mrio.sectors), name="product"))
     total = {
@@ -136,10 +150,17 @@ def exposure_table(
     with np.errstate(divide="ignore", invalid="ignore"):
         total["share_of_use"] = float(deliveries.sum() / use.sum())
         total["share_of_imports"] = float(deliveries.sum() / imports.sum()) if supplier != region else np.nan
-    lost_all = supplier_extraction_arrays(mrio, mrio.regions.index(supplier), mrio.regions.index(region))
-    X = mrio.region_output[mrio.regions.index(region)]
-    lost_here = float(lost_all[mrio.regions.index(region)])
-    total.update(import_hhi=np.nan, output_lost=lost_here, output_lost_pct=100.0 * lost_here / X)
+    t = mrio.regions.index(region)
+    backward, forward = supplier_extraction_arrays(mrio, mrio.regions.index(supplier), t)
+    X = mrio.region_output[t]
+    total.update(
+        import_hhi=np.nan,
+        output_lost=float(backward[t]),
+        output_lost_pct=100.0 * float(backward[t]) / X,
+        world_output_lost=float(backward.sum()),
+        forward_output_lost=float(forward[t]),
+        forward_output_lost_pct=100.0 * float(forward[t]) / X,
+    )
     df = df.loc[chosen]
     df.loc["ALL"] = pd.Series(total)
     df.attrs = {"world": world.meta.name, "region": region, "supplier": supplier, "unit": world.meta.unit}

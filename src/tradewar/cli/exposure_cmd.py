@@ -39,17 +39,27 @@ _HEADERS = {
     "input_total": "inputs total",
     "final_direct": "final direct",
     "final_total": "final total",
-    "output_lost": "out. lost",
-    "output_lost_pct": "% out.",
+    "forward_output_lost": "fwd lost",
+    "forward_output_lost_pct": "fwd % out.",
+    "output_lost": "bwd lost",
+    "output_lost_pct": "bwd % out.",
+    "world_output_lost": "bwd world",
 }
 _GROUPS = (
-    (
-        "Dependence, and output lost if cut off",
-        ("deliveries", "share_of_use", "share_of_imports", "import_hhi", "output_lost", "output_lost_pct"),
-    ),
+    ("Dependence on the supplier", ("deliveries", "share_of_use", "share_of_imports", "import_hhi")),
     (
         "Exposure, % of output (inputs) / final demand",
         ("input_direct", "input_total", "final_direct", "final_total"),
+    ),
+    (
+        "Output lost if the supplier stopped delivering (hypothetical extraction)",
+        (
+            "forward_output_lost",
+            "forward_output_lost_pct",
+            "output_lost",
+            "output_lost_pct",
+            "world_output_lost",
+        ),
     ),
 )
 
@@ -75,7 +85,7 @@ def _fmt(column: str, value: float) -> str:
         return f"{100 * value:.2f}"
     if column == "import_hhi":
         return f"{value:.3f}"
-    if column == "output_lost_pct":
+    if column in ("output_lost_pct", "forward_output_lost_pct"):
         return f"{value:.3f}"
     return f"{value:,.1f}"
 
@@ -147,9 +157,10 @@ def exposure(
     out.print(
         "bought: deliveries from the supplier; % use / % imp.: their share of the region's use / imports "
         "of the product; direct: purchases; total: value-chain content via the Leontief inverse (income "
-        "generated in the supplier); out. lost: the region's gross output lost if the supplier stopped "
-        "delivering the product (ALL: every product at once; hypothetical extraction, Miller & Blair "
-        "2009 ch. 12). "
-        "--json lists the definitions.",
+        "generated in the supplier). Output lost (ALL: every product at once): fwd = supply-driven "
+        "(Ghosh) extraction, what the region's users lose downstream; bwd = Leontief extraction "
+        "(Miller & Blair 2009 ch. 12), the region keeps producing and stops buying, so the loss falls "
+        "mostly on the supplier's chain (bwd world). Linear accounting, no substitution: not a "
+        "counterfactual. --json lists the definitions.",
         style="dim",
     )
