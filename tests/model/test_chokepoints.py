@@ -329,3 +329,9 @@ def test_nested_ces_cost_against_the_direct_formula(seed: int, sigma: float, eps
     np.testing.assert_allclose(lc2, lc + k, atol=1e-9)
     np.testing.assert_allclose(io2, io1, atol=1e-12)
     np.testing.assert_allclose(g2, g1, atol=1e-12)
+
+
+def test_quotas_need_the_exact_closure(default_base: Baseline) -> None:
+    shock = Shock.none(default_base).set_quota(0.5, origin="CHN", region="USA", product="ELE")
+    with pytest.raises(ModelError, match="exact closure"):
+        solve(default_base, shock, closure="fixed_expenditure")

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from tradewar.world.world import World
 
 
+#: Wedges at or below this are reported as not binding (rounding of q ≈ Q).
+BINDING_WEDGE = 1e-10
+
+
 @dataclass(frozen=True)
 class SolverRecord:
     """How the equilibrium was found.
@@ -132,7 +136,9 @@ class Equilibrium:
         """One row per constrained group: limit, quantity, wedge, whether it binds, rent rule.
 
         ``limit`` and ``quantity`` are in baseline value units (quantities at baseline
-        prices); ``wedge`` is ω (tariff-equivalent, fraction).
+        prices); ``wedge`` is ω (tariff-equivalent, fraction); ``binding``: ω above
+        :data:`BINDING_WEDGE` (a limit set exactly at the baseline quantity may leave a
+        rounding-level wedge).
         """
         qs = self.quota_system
         cols = ["quota", "exporter", "product", "importers", "limit", "quantity", "wedge", "binding", "rent"]
@@ -154,7 +160,7 @@ class Equilibrium:
                     "limit": float(qs.limit[g]),
                     "quantity": float(q[g]),
                     "wedge": omega,
-                    "binding": omega > 0.0,
+                    "binding": omega > BINDING_WEDGE,
                     "rent": qs.quotas[g].rent,
                 }
             )

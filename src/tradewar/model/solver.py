@@ -120,6 +120,12 @@ def solve(
     tech = technology if technology is not None else shock.technology
     ces = _ces_arrays(base, tech)
     quotas = QuotaSystem.build(base, shock.quotas) if shock.quotas else None
+    if quotas is not None and closure == "fixed_expenditure":
+        raise ModelError(
+            "quotas need the exact closure (their rents are income)",
+            field="closure",
+            fix="solve with closure='exact'",
+        )
     if quotas is not None:
         log_kappa = np.where(quotas.banned, np.inf, log_kappa)
     nG = 0 if quotas is None else quotas.n_groups
