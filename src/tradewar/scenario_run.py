@@ -159,6 +159,14 @@ def scenario_years(scenario: Scenario) -> tuple[int, ...]:
     return tuple(range(scenario.years.start, end + 1))
 
 
+def _json_value(v: Any) -> Any:
+    """A plain JSON value: NumPy scalars as Python ones, non-finite floats as None."""
+    v = v.item() if hasattr(v, "item") else v
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    return v
+
+
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for pkg in ("tradewar", "numpy", "scipy", "pandas", "xarray", "pydantic", "plotly", "pyarrow"):
@@ -302,8 +310,12 @@ def run_scenario(
                 "checks": {k: float(v) for k, v in dict(getattr(rec, "checks", {}) or {}).items()},
                 "measures_in_force": list(policies[y].active),
                 "technology": "Cobb-Douglas" if tech is None else repr(tech),
+                # wedges of bans (limit 0) are infinite: written as null with ban = true
                 "quotas": [
-                    {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                    {
+                        **{k: _json_value(v) for k, v in row.items()},
+                        "ban": bool(row["limit"] == 0.0),
+                    }
                     for row in eq.quotas.to_dict(orient="records")
                 ],
             }

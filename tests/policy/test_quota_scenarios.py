@@ -129,3 +129,20 @@ def test_library_chokepoint_scenarios_use_low_elasticities() -> None:
         assert params["sigma"].value < 1 and params["epsilon"].value < 1
         assert all(e.source for e in sc.production), name
         assert any("CES" in a for a in sc.assumptions), name
+
+
+def test_example_chokepoint_scenario_runs_on_the_default_world() -> None:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "scenarios" / "chokepoint-quotas.yaml"
+    run = run_scenario(str(path), years="2028")
+    rows = run.solver[0]["quotas"]
+    json.dumps(rows, allow_nan=False)  # bans' infinite wedges are written as null
+    crm = [r for r in rows if r["product"] == "CRM"]
+    assert len(crm) == 1 and crm[0]["binding"] and crm[0]["wedge"] > 0
+    assert crm[0]["quantity"] == pytest.approx(crm[0]["limit"], rel=1e-8)
+    bans = [r for r in rows if r["ban"]]
+    assert len(bans) == 6 and all(r["wedge"] is None and r["importers"] == "CHN" for r in bans)
+    flows = run.flows.set_index(["origin", "region", "product"])["counterfactual"]
+    assert flows.loc[("USA", "CHN", "SME")] == 0.0

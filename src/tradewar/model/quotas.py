@@ -53,6 +53,7 @@ class QuotaSystem:
     step: ``1/(1 + θ_j)`` by group.
     banned: ``[n, i, j]`` cells whose limit is 0 (prohibitive cost).
     quotas: the Quota of each group.
+    bans: ``(Quota, flat cells)`` of each group whose limit is 0 (no wedge: a ban).
     """
 
     cell: IntArray
@@ -66,6 +67,7 @@ class QuotaSystem:
     step: FloatArray
     banned: np.ndarray
     quotas: tuple[Quota, ...]
+    bans: tuple[tuple[Quota, IntArray], ...] = ()
 
     @property
     def n_groups(self) -> int:
@@ -92,6 +94,7 @@ class QuotaSystem:
         rents: list[int] = []
         steps: list[float] = []
         owners: list[Quota] = []
+        bans: list[tuple[Quota, IntArray]] = []
         for k, q in enumerate(quotas):
             sel = (owner == k) & (trade0 > 0)
             if not sel.any():
@@ -110,6 +113,7 @@ class QuotaSystem:
                 Q = q.limit * base_q if q.unit == "fraction" else q.limit
                 if Q <= 0.0:
                     banned.reshape(-1)[flat] = True
+                    bans.append((q, flat))
                     continue
                 g = len(limits)
                 cells.extend(flat.tolist())
@@ -133,6 +137,7 @@ class QuotaSystem:
             step=np.asarray(steps, dtype=float),
             banned=banned,
             quotas=tuple(owners),
+            bans=tuple(bans),
         )
 
     # ------------------------------------------------------------------ per pass

@@ -136,13 +136,14 @@ class Equilibrium:
         """One row per constrained group: limit, quantity, wedge, whether it binds, rent rule.
 
         ``limit`` and ``quantity`` are in baseline value units (quantities at baseline
-        prices); ``wedge`` is ω (tariff-equivalent, fraction); ``binding``: ω above
+        prices); ``wedge`` is ω (tariff-equivalent, fraction; ``inf`` for a ban, a
+        limit of 0, listed last with one row per banned group); ``binding``: ω above
         :data:`BINDING_WEDGE` (a limit set exactly at the baseline quantity may leave a
         rounding-level wedge).
         """
         qs = self.quota_system
         cols = ["quota", "exporter", "product", "importers", "limit", "quantity", "wedge", "binding", "rent"]
-        if qs is None or qs.n_groups == 0:
+        if qs is None or (qs.n_groups == 0 and not qs.bans):
             return pd.DataFrame(columns=cols)
         b = self.baseline
         q = np.zeros(qs.n_groups) if self.quota_quantity is None else self.quota_quantity
@@ -162,6 +163,22 @@ class Equilibrium:
                     "wedge": omega,
                     "binding": omega > BINDING_WEDGE,
                     "rent": qs.quotas[g].rent,
+                }
+            )
+        N, J = len(b.regions), len(b.sectors)
+        for quota, flat in qs.bans:
+            n_ix, i_ix, j_ix = np.unravel_index(flat, (N, N, J))
+            rows.append(
+                {
+                    "quota": quota.label,
+                    "exporter": b.regions[int(i_ix[0])],
+                    "product": b.sectors[int(j_ix[0])],
+                    "importers": ",".join(b.regions[int(n)] for n in n_ix),
+                    "limit": 0.0,
+                    "quantity": 0.0,
+                    "wedge": np.inf,
+                    "binding": True,
+                    "rent": "none (ban)",
                 }
             )
         return pd.DataFrame(rows, columns=cols)
