@@ -335,3 +335,19 @@ def test_quotas_need_the_exact_closure(default_base: Baseline) -> None:
     shock = Shock.none(default_base).set_quota(0.5, origin="CHN", region="USA", product="ELE")
     with pytest.raises(ModelError, match="exact closure"):
         solve(default_base, shock, closure="fixed_expenditure")
+
+
+def test_technology_on_the_shock_or_in_solve(default_base: Baseline) -> None:
+    tech = Technology.uniform(default_base, sigma=0.5, epsilon=0.1, sources=["a source"])
+    shock = _tariff_shock(default_base)
+    a = solve(default_base, shock.with_technology(tech))
+    b = solve(default_base, shock, technology=tech)
+    np.testing.assert_array_equal(a.w_hat, b.w_hat)
+    assert a.technology is tech and tech.sources == ("a source",)
+    with pytest.raises(ModelError, match="both"):
+        solve(default_base, shock.with_technology(tech), technology=Technology.cobb_douglas(default_base))
+    other = Technology.cobb_douglas(synthetic_world(3, 2, seed=0))
+    with pytest.raises(ModelError, match="do not match"):
+        shock.with_technology(other)
+    with pytest.raises(ModelError, match="do not match"):
+        solve(default_base, shock, technology=other)
