@@ -351,3 +351,16 @@ def test_technology_on_the_shock_or_in_solve(default_base: Baseline) -> None:
         shock.with_technology(other)
     with pytest.raises(ModelError, match="do not match"):
         solve(default_base, shock, technology=other)
+
+
+@pytest.mark.parametrize("el", [0.05, 0.5, 4.0])
+def test_no_shock_no_change_under_ces(default_base: Baseline, el: float) -> None:
+    eq = solve(
+        default_base,
+        Shock.none(default_base),
+        technology=Technology.uniform(default_base, sigma=el, epsilon=el),
+    )
+    np.testing.assert_allclose(eq.w_hat, 1.0, atol=1e-10)
+    np.testing.assert_allclose(eq.log_P, 0.0, atol=1e-10)
+    np.testing.assert_allclose(eq.gamma_io_cf, default_base.gamma_io, atol=1e-12)
+    np.testing.assert_allclose(eq.regions["welfare_pct"], 0.0, atol=1e-8)
