@@ -364,3 +364,25 @@ def test_no_shock_no_change_under_ces(default_base: Baseline, el: float) -> None
     np.testing.assert_allclose(eq.log_P, 0.0, atol=1e-10)
     np.testing.assert_allclose(eq.gamma_io_cf, default_base.gamma_io, atol=1e-12)
     np.testing.assert_allclose(eq.regions["welfare_pct"], 0.0, atol=1e-8)
+
+
+def test_numbers_quoted_in_docs_chokepoints(default_base: Baseline) -> None:
+    """docs/chokepoints.md quotes these (from docs/chokepoints_figure.py); keep them true."""
+    quota = Shock.none(default_base).set_quota(0.5, origin="CHN", product="CRM", pooled=True, rent="exporter")
+    low = Technology.uniform(default_base, sigma=0.5, epsilon=0.1)
+    cd, lo = solve(default_base, quota), solve(default_base, quota, technology=low)
+    assert cd.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.043, abs=5e-4)
+    assert lo.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.053, abs=5e-4)
+    assert cd.quotas["wedge"].iloc[0] == pytest.approx(0.187, abs=5e-4)
+    theta = default_base.theta.copy()
+    for s in ("CRM", "SEM", "SME"):
+        theta[default_base.sectors.index(s)] = 1.0
+    from dataclasses import replace
+
+    b1 = replace(default_base, theta=theta)
+    quota1 = Shock.none(b1).set_quota(0.5, origin="CHN", product="CRM", pooled=True, rent="exporter")
+    cd1 = solve(b1, quota1)
+    lo1 = solve(b1, quota1, technology=Technology.uniform(b1, sigma=0.5, epsilon=0.1))
+    assert cd1.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.129, abs=5e-4)
+    assert lo1.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.215, abs=5e-4)
+    assert lo1.quotas["wedge"].iloc[0] == pytest.approx(0.772, abs=5e-4)
