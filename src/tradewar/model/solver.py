@@ -12,6 +12,14 @@ map ``G(u)`` evaluates every block once (no inner loops, no dense linear solve):
    shares add up to one): ``ln ŵ ← ln ŵ + λ (Σ_j Y_nj - Σ_ij M_nij + D'_n) / ŵ_n wL_n``,
    then the numeraire ``Σ_n ŵ_n wL_n = Σ_n wL_n`` (world GDP fixed).
 
+With a :class:`~tradewar.model.technology.Technology` the cost block is the nested CES
+of :func:`~tradewar.model.equations.nested_ces_cost` and the input shares γ' it returns
+replace the fixed ones in blocks 3-4. With quotas (:mod:`tradewar.model.quotas`) ``u``
+also carries ``v_g = ln(1+ω_g)`` of each constrained group: the wedges enter block 2 as
+trade costs, their rents enter sales and incomes in block 3, and each pass updates
+``v ← max(0, v + ln(q/Q)/(1+θ))``, whose fixed points are the complementarity
+conditions; their residual is checked after the solve like the market conditions.
+
 Blocks 1-3 are contractions (input shares and tariff-revenue shares are below one); the
 tâtonnement step λ = 1/(1 + mean θ) keeps block 4 stable. Anderson acceleration (type II,
 memory ``m``) on the whole map turns hundreds of damped steps into a few dozen. Each pass
