@@ -212,21 +212,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pymrio-repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--threads", type=int, help="BLAS threads of every contender (default: library default)"
+    )
     args = parser.parse_args(argv)
+    if args.threads:
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.threads)  # inherited by the spawned contenders
     R, S = args.regions, args.sectors
     with tempfile.TemporaryDirectory(prefix="tradewar-bench-") as tmp:
         t0 = time.perf_counter()
         generate(R, S, args.seed, Path(tmp))
         print(f"generated {R} x {S} = {R * S} region-sectors in {time.perf_counter() - t0:.1f} s", flush=True)
         runs: dict[str, list[dict[str, object]]] = {}
+        rounds: list[dict[str, float]] = []
         plan = ["lu", "tradewar", "tradewar-double", "pymrio", "lu-plain"]
         for rep in range(max(args.repeat, args.pymrio_repeat)):
+            rounds.append({})
             for kind in plan:
                 limit = args.pymrio_repeat if kind in ("pymrio", "lu-plain") else args.repeat
                 if rep >= limit:
                     continue
                 res = measure(kind, tmp, R, S)
                 runs.setdefault(kind, []).append(res)
+                rounds[-1][kind] = float(res["seconds"])  # type: ignore[arg-type]
                 print(
                     f"  {kind:16s} {res['seconds']:8.2f} s   peak +{res['peak_increment_gib']:.2f} GiB "
                     f"(RSS {res['peak_rss_gib']:.2f} GiB)",
@@ -245,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
         theirs = np.load(Path(tmp) / "pymrio_embodied.npy")
         pymrio_rel = float(np.abs(ours - theirs).max() / np.abs(theirs).max())
     lu = float(best["lu"]["seconds"])  # type: ignore[arg-type]
+
+    def per_round(num: str, den: str) -> list[float]:
+        """Ratios within each round (contenders run back to back, under similar load)."""
+        return [round(r[num] / r[den], 3) for r in rounds if num in r and den in r]
+
     summary = {
         "system": f"{R} regions x {S} sectors = {R * S} region-sectors",
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
@@ -259,6 +273,11 @@ def main(argv: list[str] | None = None) -> int:
         "pymrio_over_tradewar": float(best["pymrio"]["seconds"]) / float(best["tradewar"]["seconds"]),  # type: ignore[arg-type]
         "pymrio_over_tradewar_double": float(best["pymrio"]["seconds"])  # type: ignore[arg-type]
         / float(best["tradewar-double"]["seconds"]),  # type: ignore[arg-type]
+        "per_round_tradewar_over_lu": per_round("tradewar", "lu"),
+        "per_round_tradewar_double_over_lu": per_round("tradewar-double", "lu"),
+        "per_round_pymrio_over_tradewar": per_round("pymrio", "tradewar"),
+        "per_round_pymrio_over_tradewar_double": per_round("pymrio", "tradewar-double"),
+        "threads": args.threads or "default",
         "peak_increment_gib": {k: v["peak_increment_gib"] for k, v in best.items()},
         "peak_rss_gib": {k: v["peak_rss_gib"] for k, v in best.items()},
         "mixed_vs_double_max_rel_diff": max_rel,
@@ -266,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         "refinement_steps": best["tradewar"].get("refinement_steps"),
         "pymrio_version": best["pymrio"].get("pymrio_version"),
         "runs": runs,
+        "rounds": rounds,
     }
     print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2))
     if args.json:
