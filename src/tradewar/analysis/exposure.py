@@ -13,8 +13,9 @@ For inputs (production of region n):
 * direct, by supplier product ``input_direct_by_product[s, p, n] = Σ_j Z[(s,p), (n,j)] / X[n]``;
 * total, by using sector      ``input_total[s, n, j] = Σ_p v[s,p] L[(s,p), (n,j)]``
   share of the value of (n, j)'s output that is income generated in s, directly and
-  through every upstream tier (Miller and Blair 2009, §6.2 and §3.3: the value-added
-  multipliers v' L by origin region; Koopman, Wang and Wei 2014, the VB matrix);
+  through every upstream tier (the value-added multipliers v' L of Miller and Blair
+  2009, ch. 6, split by origin region as in the interregional model of their ch. 3;
+  Koopman, Wang and Wei 2014, the VB matrix);
 * total, by supplier product  ``input_total_by_product[s, p, n] = v[s,p] Σ_j L[(s,p), (n,j)] x[n,j] / X[n]``
   the output-weighted mean over n's sectors of the income share generated in (s, p).
 
@@ -24,8 +25,8 @@ For final demand of region n:
   bought from (s, p);
 * total   ``final_total[s, p, n] = v[s,p] (L F)[(s,p), n] / Y[n]`` share of the value of
   n's final demand that is income generated in (s, p) (value added embodied in final
-  demand, the consumption-based account of Miller and Blair 2009, §3.3 / pymrio's
-  ``D_cba`` with value added as the extension).
+  demand: pymrio's consumption-based account ``D_cba`` with value added as the
+  extension; ``benchmarks/bench_exposure.py`` checks the two agree).
 
 Sums: over all origins (domestic included) ``input_total`` and ``final_total`` add up to
 one; ``input_direct`` to the intermediate-input share 1 - v of output; ``final_direct``
