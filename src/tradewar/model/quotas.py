@@ -102,9 +102,7 @@ class QuotaSystem:
             n_ix, i_ix, j_ix = np.nonzero(sel)
             if q.pooled:
                 keys = sorted(set(zip(i_ix.tolist(), j_ix.tolist(), strict=True)))
-                members = [
-                    np.flatnonzero((i_ix == i) & (j_ix == j)) for i, j in keys
-                ]
+                members = [np.flatnonzero((i_ix == i) & (j_ix == j)) for i, j in keys]
             else:
                 members = [np.array([c]) for c in range(len(n_ix))]
             for mem in members:
@@ -160,9 +158,7 @@ class QuotaSystem:
             v_new = np.maximum(0.0, v + self.step * np.log(q / self.limit))
         return np.asarray(M, dtype=float), np.asarray(rent), np.asarray(q, dtype=float), np.asarray(v_new)
 
-    def sales_and_rent_income(
-        self, rent: FloatArray, N: int, J: int
-    ) -> tuple[FloatArray, FloatArray]:
+    def sales_and_rent_income(self, rent: FloatArray, N: int, J: int) -> tuple[FloatArray, FloatArray]:
         """(Sales to subtract ``[i, j]`` (rents not paid to producers), rent income ``[n]``)."""
         r_cell = self.rent[self.group]
         paid = r_cell != 2
