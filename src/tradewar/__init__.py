@@ -4,8 +4,19 @@ The public API is listed in ``__all__``; implementation modules are organised by
 parts of the domain: ``world`` (baseline data), ``analysis`` (dependence and exposure),
 ``policy`` (measures and scenarios), ``model`` (general equilibrium), ``strategy``
 (tariff games), ``report`` and ``cli``.
+
+A typical session::
+
+    import tradewar as tw
+
+    world = tw.load_world("default")                       # or "cp2015:../shared/data/cp2015_nafta"
+    shock = tw.Shock.none(world).add_tariff(0.25, origin="CHN", region="USA")
+    eq = tw.solve(world, shock)
+    eq.regions[["welfare_pct", "real_wage_pct"]]           # labelled pandas results
+    tw.analysis.self_sufficiency(eq.counterfactual_world())
 """
 
+from tradewar import analysis, policy, strategy
 from tradewar.errors import (
     AccountsError,
     ConvergenceError,
@@ -14,18 +25,37 @@ from tradewar.errors import (
     TradewarError,
     UnknownCodeError,
 )
+from tradewar.model import Baseline, Equilibrium, Shock, Technology, solve
+from tradewar.policy import load_scenario
+from tradewar.scenario_run import run_scenario, run_scenarios
+from tradewar.world.bundle import read_bundle, write_bundle
+from tradewar.world.load import load_world
 from tradewar.world.world import World, WorldMeta
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccountsError",
+    "Baseline",
     "ConvergenceError",
     "DataError",
+    "Equilibrium",
     "ScenarioError",
+    "Shock",
+    "Technology",
     "TradewarError",
     "UnknownCodeError",
     "World",
     "WorldMeta",
     "__version__",
+    "analysis",
+    "load_scenario",
+    "load_world",
+    "policy",
+    "read_bundle",
+    "run_scenario",
+    "run_scenarios",
+    "solve",
+    "strategy",
+    "write_bundle",
 ]
