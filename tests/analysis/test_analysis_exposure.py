@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from analysis_worlds import closed_world
+import pandas as pd
+import pytest
+from analysis_worlds import closed_world, world_from_flows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,3 +109,36 @@ def test_batched_solves_equal_one_by_one():
         np.testing.assert_allclose(getattr(batched, name), getattr(one, name), rtol=1e-12, err_msg=name)
     for t in (0, 3):
         np.testing.assert_allclose(batched.rows_of_L(t), one.rows_of_L(t), rtol=1e-12)
+
+
+def test_value_added_in_final_demand_matches_pymrio():
+    pymrio = pytest.importorskip("pymrio")
+
+    w = synthetic_world(3, 4, seed=21)
+    m = MRIO.from_world(w)
+    idx = pd.MultiIndex.from_product([w.regions, w.sectors], names=["region", "sector"])
+    ycols = pd.MultiIndex.from_product([w.regions, ["final demand"]], names=["region", "category"])
+    va_by_source = np.zeros((m.R, m.n))
+    va_by_source[m.region_of, np.arange(m.n)] = m.v * m.x
+    io = pymrio.IOSystem(
+        Z=pd.DataFrame(m.Z, index=idx, columns=idx),
+        Y=pd.DataFrame(m.F, index=idx, columns=ycols),
+        value_added={"name": "value_added", "F": pd.DataFrame(va_by_source, index=w.regions, columns=idx)},
+    )
+    io.calc_all()
+    ours = exposure(w).final_total.sum("product") * w.final_demand.sum(("origin", "product"))
+    np.testing.assert_allclose(ours.values, io.value_added.D_cba_reg.to_numpy(), rtol=1e-10)
+
+
+def test_zero_output_sector_and_zero_final_demand():
+    # sector T is not produced anywhere; region CCC has no final demand
+    Z = np.zeros((4, 4))
+    Z[0, 2] = 10.0  # AAA G -> CCC G
+    Z[2, 0] = 5.0  # CCC G -> AAA G
+    F = np.array([[50.0, 0.0], [0.0, 0.0], [20.0, 0.0], [0.0, 0.0]])
+    w = world_from_flows(["AAA", "CCC"], ["G", "T"], Z, F)
+    e = exposure(w)
+    total = e.input_total.sel(sector="G")
+    np.testing.assert_allclose(total.sum("origin").values, 1.0, rtol=1e-12)
+    assert np.isfinite(e.input_total.values).all()
+    assert np.isnan(e.final_total.sel(region="CCC")).all()
