@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tradewar.analysis import TABLE_COLUMNS, exposure_table
-from tradewar.errors import TradewarError
+from tradewar.cli._errors import exclusive, user_errors
 from tradewar.world.world import World
 
 _PCT_COLUMNS = (
@@ -109,18 +109,12 @@ def exposure(
     ] = None,
 ) -> None:
     """How much REGION depends on SUPPLIER, product by product (no counterfactual)."""
-    err = Console(stderr=True, soft_wrap=True)
-    if csv and json_out:
-        err.print("error: --csv and --json exclude each other; pick one")
-        raise typer.Exit(2)
-    try:
+    exclusive(csv=csv, json_out=json_out)
+    with user_errors():
         w, notice = _load(world, data_dir)
         table = exposure_table(w, region, supplier, sector or None)
-    except TradewarError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
     if notice:
-        (err if csv or json_out else Console()).print(notice, markup=False)
+        Console(stderr=csv or json_out, soft_wrap=True).print(notice, markup=False)
     if csv:
         table.to_csv(sys.stdout, float_format="%.10g")
         return

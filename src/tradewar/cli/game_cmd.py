@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import typer
 
+from tradewar.cli._errors import fail
 from tradewar.errors import ModelError, TradewarError
 from tradewar.model.ossa import OssaModel, read_ossa2014
 from tradewar.strategy import (
@@ -140,11 +141,6 @@ def _write(
     )
 
 
-def _fail(err: TradewarError) -> None:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(2)
-
-
 @app.command("optimal")
 def optimal(
     world: WorldOpt = "ossa2014",
@@ -191,7 +187,7 @@ def optimal(
             bars=summary[["region", "own_welfare_change_pct", "others_mean_welfare_change_pct"]],
         )
     except TradewarError as err:
-        _fail(err)
+        fail(err)
 
 
 @app.command("nash")
@@ -244,7 +240,7 @@ def nash(
             bars=summary[["region", "welfare_change_pct"]],
         )
     except TradewarError as err:
-        _fail(err)
+        fail(err)
 
 
 @app.command("deal")
@@ -306,4 +302,4 @@ def deal(
             bars=welfare,
         )
     except TradewarError as err:
-        _fail(err)
+        fail(err)

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tradewar.cli._errors import fail
 from tradewar.errors import TradewarError
 from tradewar.policy import load_scenario
 from tradewar.report import summary_rich_table
@@ -101,8 +102,7 @@ def run(
             bar.update(task, description="writing")
             dest = write_outputs(runs, out, report=not no_report)
     except TradewarError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-        raise typer.Exit(2) from None
+        fail(exc)
     for r in runs:
         if r.world.meta.stylized:
             console.print(

@@ -8,16 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradewar.errors import TradewarError
+from tradewar.cli._errors import user_errors
 from tradewar.policy import library_names, load_scenario
 from tradewar.report import measure_rows
 
 app = typer.Typer(help="The built-in scenario library and scenario files.", no_args_is_help=True)
-
-
-def _fail(exc: TradewarError) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-    raise typer.Exit(2)
 
 
 @app.command("list")
@@ -27,12 +22,10 @@ def list_() -> None:
     table.add_column("name")
     table.add_column("title")
     table.add_column("measures", justify="right")
-    try:
+    with user_errors():
         for name in library_names():
             sc = load_scenario(name)
             table.add_row(name, sc.title, str(len(sc.measures)))
-    except TradewarError as exc:
-        _fail(exc)
     Console().print(table)
 
 
@@ -44,11 +37,8 @@ def show(
     ] = False,
 ) -> None:
     """Show a scenario: the file as written, or with --composed the composed scenario."""
-    try:
+    with user_errors():
         sc = load_scenario(name)
-    except TradewarError as exc:
-        _fail(exc)
-        return
     if composed:
         typer.echo(sc.to_yaml(), nl=False)
         return
@@ -66,7 +56,7 @@ def check(
 ) -> None:
     """Validate scenario files (and their codes against a world) without running them."""
     console = Console()
-    try:
+    with user_errors():
         for f in files:
             sc = load_scenario(f)
             if world is not None:
@@ -85,5 +75,3 @@ def check(
                     *[str(r[c]) for c in ("measure", "from", "type", "who", "sectors", "years", "magnitude")]
                 )
             console.print(table)
-    except TradewarError as exc:
-        _fail(exc)

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tradewar.cli._errors import fail
 from tradewar.errors import TradewarError
 from tradewar.model.validation import CASES, Check, run_validation
 
@@ -69,14 +70,12 @@ def validate(
     if case:
         unknown = [c for c in case if c not in CASES]
         if unknown:
-            console.print(f"[red]unknown case(s) {unknown}; known: {', '.join(CASES)}[/red]")
-            raise typer.Exit(2)
+            fail(f"unknown case(s) {unknown}; known: {', '.join(CASES)}")
     t0 = time.perf_counter()
     try:
         checks = run_validation(data, list(case) if case else None)
     except TradewarError as err:
-        console.print(f"[red]error:[/red] {err}")
-        raise typer.Exit(2) from None
+        fail(err)
     seconds = time.perf_counter() - t0
     for name in dict.fromkeys(c.case for c in checks):
         console.print(_table(name, [c for c in checks if c.case == name], all_rows))

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tradewar.cli._errors import exclusive, user_errors
 from tradewar.errors import TradewarError
 from tradewar.world.describe import describe_world, region_table, sector_table
 from tradewar.world.load import FORMATS, SHIPPED, load_world, stylized_notice
@@ -71,19 +72,13 @@ def info(
     ] = None,
 ) -> None:
     """Regions, sectors, totals, provenance and account checks of WORLD."""
-    err = Console(stderr=True, soft_wrap=True)
-    if csv and json_out:
-        err.print("error: --csv and --json exclude each other; pick one")
-        raise typer.Exit(2)
-    try:
+    exclusive(csv=csv, json_out=json_out)
+    with user_errors():
         w = load_world(world, data_dir=data_dir, **_parse_options(option))
         described = describe_world(w)
-    except TradewarError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
     notice = stylized_notice(w)
     if notice:
-        (err if csv or json_out else Console(soft_wrap=True)).print(notice, markup=False)
+        Console(stderr=csv or json_out, soft_wrap=True).print(notice, markup=False)
     if json_out:
         sys.stdout.write(json.dumps(described, indent=2, default=_json_default) + "\n")
     elif csv:
