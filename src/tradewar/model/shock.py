@@ -89,7 +89,7 @@ def _labels(source: World | Baseline) -> tuple[list[str], list[str], xr.DataArra
     return regions, sectors, source.tariff
 
 
-def _select(labels: list[str], sel: Selector, kind: str) -> np.ndarray:
+def select_mask(labels: list[str], sel: Selector, kind: str) -> np.ndarray:
     """Boolean mask over ``labels`` for a selector (code, list of codes, or None = all)."""
     if sel is None:
         return np.ones(len(labels), dtype=bool)
@@ -152,9 +152,9 @@ class Shock:
 
     def _pair_mask(self, origin: Selector, region: Selector, product: Selector) -> np.ndarray:
         regs, secs = self.regions, self.sectors
-        o = _select(regs, origin, "origin")
-        r = _select(regs, region, "region")
-        p = _select(secs, product, "product")
+        o = select_mask(regs, origin, "origin")
+        r = select_mask(regs, region, "region")
+        p = select_mask(secs, product, "product")
         mask = o[:, None, None] & r[None, :, None] & p[None, None, :]
         return mask & ~np.eye(len(regs), dtype=bool)[:, :, None]
 
@@ -241,8 +241,8 @@ class Shock:
         self, factor: float | xr.DataArray, *, region: Selector = None, sector: Selector = None
     ) -> Shock:
         """Multiply productivity Â of ``sector`` in ``region`` by ``factor`` (> 0, finite)."""
-        r = _select(self.regions, region, "region")
-        s = _select(self.sectors, sector, "sector")
+        r = select_mask(self.regions, region, "region")
+        s = select_mask(self.sectors, sector, "sector")
         mask = r[:, None] & s[None, :]
         v = self._values(factor, self.productivity, "productivity", mask)
         if (~np.isfinite(v[mask])).any() or (v[mask] <= 0).any():

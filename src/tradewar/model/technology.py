@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from tradewar.errors import ModelError, UnknownCodeError
+from tradewar.errors import ModelError
+from tradewar.model.shock import Selector, select_mask
 
 if TYPE_CHECKING:
     from tradewar.model.baseline import Baseline, FloatArray
@@ -39,19 +40,6 @@ if TYPE_CHECKING:
 MIN_ELASTICITY = 1e-3
 #: Largest elasticity accepted.
 MAX_ELASTICITY = 20.0
-
-Selector = str | Sequence[str] | None
-
-
-def _mask(labels: list[str], sel: Selector, kind: str) -> np.ndarray:
-    if sel is None:
-        return np.ones(len(labels), dtype=bool)
-    codes = [sel] if isinstance(sel, str) else [str(s) for s in sel]
-    for c in codes:
-        if c not in labels:
-            raise UnknownCodeError(kind, c, labels)
-    return np.isin(np.asarray(labels), codes)
-
 
 @dataclass(frozen=True)
 class Technology:
@@ -117,7 +105,8 @@ class Technology:
         """
         regions = [str(r) for r in self.sigma["region"].values]
         sectors = [str(s) for s in self.sigma["sector"].values]
-        mask = _mask(regions, region, "region")[:, None] & _mask(sectors, sector, "sector")[None, :]
+        in_region = select_mask(regions, region, "region")
+        mask = in_region[:, None] & select_mask(sectors, sector, "sector")[None, :]
         new_s = np.where(mask, sigma, self.sigma.values) if sigma is not None else self.sigma.values
         new_e = np.where(mask, epsilon, self.epsilon.values) if epsilon is not None else self.epsilon.values
         out = Technology._frozen(
