@@ -6,11 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tradewar.world.synthetic import synthetic_world
 from tradewar.world.world import World
 
 REPO = Path(__file__).resolve().parents[1]
+
+# CI replays the same examples on every run (a red CI blocks every landing); locally,
+# hypothesis explores new examples each run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 def shared_data_dir() -> Path:
