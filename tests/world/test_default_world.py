@@ -76,12 +76,48 @@ def test_chokepoint_sectors(world: World, src: build.Sources) -> None:
     units = src.c("vehicle_production")
     veh = x.sel(sector="VEH") / x.sel(sector="VEH").sum()
     assert float(veh.sel(region="CHN")) == pytest.approx(units["CHN"] / sum(units.values()))
-    # chip tools are investment goods: purchases by region equal SEMI's billings
+    # chip tools: each region's use (input of SEM plus investment) equals SEMI's billings,
+    # a share lambda of it booked as capital consumption in chip making
     billings = src.c("sme_billings")
-    bought = world.final_demand.sel(product="SME").sum("origin")
+    lam = float(src.a("sme_capital_consumption")["share"])
+    final = world.final_demand.sel(product="SME").sum("origin")
+    inter = world.intermediate.sel(product="SME").sum("origin")
     for r, v in billings.items():
-        assert float(bought.sel(region=r)) == pytest.approx(v, rel=1e-9, abs=1e-9), r
-    assert float(world.intermediate.sel(product="SME").sum()) == 0.0
+        used = float(final.sel(region=r) + inter.sel(region=r).sum("sector"))
+        assert used == pytest.approx(v, rel=1e-9, abs=1e-9), r
+        assert float(inter.sel(region=r, sector="SEM")) == pytest.approx(lam * v, rel=1e-9, abs=1e-9), r
+    assert float(inter.drop_sel(sector="SEM").sum()) == 0.0  # SEM is the only user
+
+
+def test_chip_tools_are_an_input_of_chip_making(world: World, src: build.Sources) -> None:
+    """The export-control channel: China's chip sector uses imported chip tools."""
+    lam = float(src.a("sme_capital_consumption")["share"])
+    assert 0.0 < lam < 1.0
+    x = world.gross_output.sel(sector="SEM")
+    tools = world.intermediate.sel(product="SME", sector="SEM")
+    chn = float(tools.sel(region="CHN").sum() / x.sel(region="CHN"))
+    assert 0.05 < chn < 0.3  # cost share of chip tools in China's chip making
+    allied = float(tools.sel(region="CHN", origin=["USA", "JPN", "EU"]).sum() / tools.sel(region="CHN").sum())
+    assert allied > 0.5  # most of it from the US, Japan and the EU
+    # the value-added ratio of chip making is kept in every chip-making region (before
+    # tariffs on inputs, which lower it slightly)
+    va = world.value_added.sel(sector="SEM")
+    ratio = (va / x).where(x > 0).dropna("region")
+    v_sem = float(src.a("va_ratio")["SEM"])
+    assert float(ratio.max()) <= v_sem + 1e-12
+    assert float(ratio.min()) == pytest.approx(v_sem, rel=0.01)
+
+
+def test_capital_consumption_share_is_checked(src: build.Sources) -> None:
+    bad = src.model_copy(deep=True)
+    bad.assumed["sme_capital_consumption"].values["share"] = 0.3  # type: ignore[index]
+    with pytest.raises(DataError, match="1 - the capital-consumption share"):
+        build.build_default_world(bad)
+    zero = src.model_copy(deep=True)
+    zero.assumed["sme_capital_consumption"].values["share"] = 0.0  # type: ignore[index]
+    zero.assumed["final_use_share"].values["SME"] = 1.0  # type: ignore[index]
+    w = build.build_default_world(zero)  # the former all-investment treatment
+    assert float(w.intermediate.sel(product="SME").sum()) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_tariffs(world: World, src: build.Sources) -> None:
@@ -114,3 +150,18 @@ def test_every_cited_entry_has_a_source(src: build.Sources) -> None:
         assert entry.source.url.startswith("https://"), key
         assert entry.source.year >= 2024, key
         assert entry.source.publisher and entry.source.table, key
+        # every entry records the check against its publication
+        assert len(entry.checked) > 40, key
+        assert entry.checked.startswith("Confirmed" if entry.verified else ("Not", "Partly", "Half")), key
+
+
+def test_verification_record(src: build.Sources) -> None:
+    """The entries checked against a retrieved text of their publication (sources.yaml)."""
+    verified = {k for k, e in src.cited.items() if e.verified}
+    assert verified == {"semiconductor_sales", "sme_billings", "critical_minerals_market", "us_trade_deficit"}
+    # the confirmed figures, as published (rounded in sources.yaml)
+    assert src.c("semiconductor_sales")["WORLD"] == pytest.approx(526.8, abs=0.5)
+    assert sum(src.c("sme_billings").values()) == pytest.approx(106.3, abs=0.05)
+    assert src.c("sme_billings")["CHN"] == pytest.approx(36.60)
+    assert src.c("critical_minerals_market")["WORLD"] == 325
+    assert src.c("us_trade_deficit")["USA"] == pytest.approx(773.4, abs=0.5)

@@ -18,26 +18,36 @@ Procedure (regions n, i; sectors s; products p; all values USD billion, 2023):
    is split over CHM, MAC, ELE, MAN by assumed weights; services SRV take the rest of
    GDP. Other sectors' output is x = VA / v_s.
 2. **World technology.** World final use of each product is FD_p = c · φ_p · x_p with
-   assumed final-use shares φ_p and c chosen so that Σ_p FD_p = world GDP (chip tools
-   are all final: investment). The world input matrix M[p, s] is the RAS balance of the
-   prior (assumed input mix of s) · (1 - v_s) x_s to row totals x_p - FD_p and column
-   totals (1 - v_s) x_s; the technical coefficients A[p, s] = M[p, s] / x_s are used in
-   every region (the usual assumption when only margins are known).
+   assumed final-use shares φ_p and c chosen so that Σ_p FD_p = world GDP. Chip tools
+   are used in two ways: a share λ (assumed, ``sme_capital_consumption``) of every
+   region's purchases is *capital consumption of fab equipment booked as an
+   intermediate input of SEM* (the usual device for putting capital goods into a
+   static input-output model), the rest 1 - λ is final use (investment), so
+   φ_SME = 1 - λ and SEM is the only user of SME. The world input matrix M[p, s] is the
+   RAS balance of the prior (assumed input mix of s) · (1 - v_s) x_s to row totals
+   x_p - FD_p and column totals (1 - v_s) x_s; the technical coefficients
+   A[p, s] = M[p, s] / x_s are used in every region (the usual assumption when only
+   margins are known), except the chip-tool input of SEM (step 2b).
+2b. **Chip tools in chip making, by region.** A[n, SME, SEM] = λ billings_n / x[n, SEM]
+   (SEMI billings cited), and SEM's other inputs in n are scaled by
+   (1 - v_SEM - A[n, SME, SEM]) / (1 - v_SEM - A[SME, SEM]); this keeps v_SEM in every
+   region and every world total of step 2 (``regional_technology``).
 3. **Final demand by region.** Final spending is GDP_n + D_n, with the cited U.S.
    deficit D_USA and surpluses of the other regions proportional to GDP. FD[n, p] is the
    RAS balance of the prior FD_p · (specialisation[n, p])^κ to row totals (spending) and
-   column totals FD_p, with the chip-tool column fixed to the cited SEMI billings by
-   region; specialisation[n, p] = (x[n, p] / x_n) / (x_p / x) tilts each region's final
+   column totals FD_p, with the chip-tool column fixed to (1 - λ) times the cited SEMI
+   billings by region (so intermediate plus final chip-tool use of each region equals
+   its billings); specialisation[n, p] = (x[n, p] / x_n) / (x_p / x) tilts each region's final
    demand towards what it produces (κ = 1, assumed), without which a uniform demand mix
    would force exports of non-traded services far above the cited exports.
-4. **Bilateral sourcing.** Use of product p in n is U[n, p] = Σ_s A[p, s] x[n, s] +
+4. **Bilateral sourcing.** Use of product p in n is U[n, p] = Σ_s A[n, p, s] x[n, s] +
    FD[n, p]. For every p, the flows T[i, n, p] are the RAS balance of a gravity prior
    x[i, p] · U[n, p] · d_in^(-δ) · (h_p h_i if i = n) to row totals x[i, p] and column
    totals U[n, p] (distances from representative coordinates; home-bias weights h_p
    assumed). The per-region weights h_i are calibrated by fixed-point iteration so that
    each region's exports Σ_{n≠i,p} T equal the cited exports (ROW is not targeted).
 5. **Intermediate and final flows.** The proportionality assumption splits every flow
-   by the user's mix: Z[i, p, n, s] = T[i, n, p] · A[p, s] x[n, s] / U[n, p] and
+   by the user's mix: Z[i, p, n, s] = T[i, n, p] · A[n, p, s] x[n, s] / U[n, p] and
    F[i, p, n] = T[i, n, p] · FD[n, p] / U[n, p].
 6. **Tariffs.** t[i, n, p] = MFN_n · profile_p (cited averages, assumed sector profile,
    ITA products duty-free, FTA pairs reduced), plus the US-China trade-war tariffs with
@@ -91,13 +101,20 @@ class Source(BaseModel):
 
 
 class Cited(BaseModel):
-    """A rounded public aggregate."""
+    """A rounded public aggregate, with the record of checking it against its publication.
+
+    ``verified`` is true only where the figures were seen in a retrieved text of the
+    publication (or of the publisher's own release); ``checked`` says what was found,
+    where, and any correction or remaining doubt.
+    """
 
     model_config = ConfigDict(extra="forbid")
     description: str
     unit: str
     values: dict[str, float]
     source: Source
+    verified: bool
+    checked: str
 
 
 class Assumed(BaseModel):
@@ -242,6 +259,15 @@ def world_technology(src: Sources, x: np.ndarray) -> tuple[np.ndarray, np.ndarra
     xw = x.sum(axis=0)
     phi = _vec(src.a("final_use_share"), SECTORS)
     sme = SECTORS.index("SME")
+    lam = sme_capital_consumption(src)
+    if abs(phi[sme] - (1.0 - lam)) > 1e-12:
+        raise DataError(
+            "the final-use share of SME must equal 1 - the capital-consumption share",
+            file=str(SOURCES_FILE),
+            field="assumed.final_use_share.values.SME",
+            expected=f"{1.0 - lam}",
+            fix="change final_use_share.SME and sme_capital_consumption together",
+        )
     gdp_world = float((v * xw).sum())
     fd = phi * xw
     others = np.arange(len(SECTORS)) != sme
@@ -262,6 +288,56 @@ def world_technology(src: Sources, x: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return M / xw[None, :], fd
 
 
+def sme_capital_consumption(src: Sources) -> float:
+    """The assumed share λ of each region's chip-tool use booked as an input of SEM."""
+    k = float(src.a("sme_capital_consumption")["share"])
+    if not 0.0 <= k < 1.0:
+        raise DataError(
+            f"share {k} outside [0, 1)", file=str(SOURCES_FILE), field="assumed.sme_capital_consumption"
+        )
+    return k
+
+
+def regional_technology(src: Sources, A: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Step 2b: coefficients A[n, p, s]; the chip-tool input of SEM is region-specific.
+
+    Region n uses λ · billings_n of chip tools as an input of SEM (capital consumption
+    of fab equipment; λ assumed, billings cited), so a_n = A[SME, SEM]_n =
+    λ billings_n / x[n, SEM]; SEM's other inputs are scaled by
+    f_n = (1 - v_SEM - a_n) / (1 - v_SEM - ā), ā = A[SME, SEM] the world coefficient,
+    which keeps SEM's value-added ratio in every region and, because
+    Σ_n a_n x[n, SEM] = λ Σ billings = ā Σ_n x[n, SEM], every world total of step 2.
+    Every other coefficient is the world one.
+    """
+    R = len(REGIONS)
+    sem, sme = SECTORS.index("SEM"), SECTORS.index("SME")
+    lam = sme_capital_consumption(src)
+    billings = _vec(src.c("sme_billings"), REGIONS)
+    A_n = np.broadcast_to(A[None, :, :], (R, *A.shape)).copy()
+    total = A[:, sem].sum()  # 1 - v_SEM
+    others = np.arange(len(SECTORS)) != sme
+    for n in range(R):
+        xs = x[n, sem]
+        if xs <= 0.0:
+            if lam * billings[n] > 0.0:
+                raise DataError(
+                    f"{REGIONS[n]} buys chip tools but makes no chips",
+                    file=str(SOURCES_FILE),
+                    field="cited.sme_billings",
+                )
+            continue
+        a_n = lam * billings[n] / xs
+        if a_n >= total:
+            raise DataError(
+                f"chip-tool capital consumption of {REGIONS[n]} exceeds SEM's input costs",
+                file=str(SOURCES_FILE),
+                field="assumed.sme_capital_consumption",
+            )
+        A_n[n, others, sem] *= (total - a_n) / (total - A[sme, sem])
+        A_n[n, sme, sem] = a_n
+    return A_n
+
+
 def final_demand(src: Sources, va: np.ndarray, x: np.ndarray, fd_world: np.ndarray) -> np.ndarray:
     """Step 3: FD[n, p] at basic prices, rows summing to GDP_n + D_n."""
     gdp = va.sum(axis=1)
@@ -273,7 +349,7 @@ def final_demand(src: Sources, va: np.ndarray, x: np.ndarray, fd_world: np.ndarr
     spending = gdp + deficit
     sme = SECTORS.index("SME")
     billings = _vec(src.c("sme_billings"), REGIONS)
-    billings *= fd_world[sme] / billings.sum()
+    billings *= fd_world[sme] / billings.sum()  # the final-use part, (1 - λ) billings_n
     keep = np.arange(len(SECTORS)) != sme
     kappa = float(src.a("demand_tilt")["kappa"])
     spec = (x / x.sum(axis=1, keepdims=True)) / (x.sum(axis=0) / x.sum())[None, :]
@@ -367,14 +443,15 @@ def build_default_world(sources: Sources | None = None) -> World:
     src = sources or load_sources()
     R, S = len(REGIONS), len(SECTORS)
     va0, x = value_added_and_output(src)
-    A, fd_world = world_technology(src, x)
+    A_world, fd_world = world_technology(src, x)
+    A = regional_technology(src, A_world, x)
     FD = final_demand(src, va0, x, fd_world)
-    inter = x @ A.T  # [n, p] = Σ_s A[p, s] x[n, s]
+    inter = np.einsum("nps,ns->np", A, x)  # [n, p] = Σ_s A[n, p, s] x[n, s]
     use = inter + FD
     T, _ = bilateral_flows(src, x, use)
     U = np.broadcast_to(use[None, :, :], T.shape)
     share = np.divide(T, U, out=np.zeros_like(T), where=U > 0)  # T[i, n, p] / U[n, p]
-    Z = np.einsum("inp,ps,ns->ipns", share, A, x)
+    Z = np.einsum("inp,nps,ns->ipns", share, A, x)
     F = np.einsum("inp,np->ipn", share, FD)
     t = tariffs(src, T)
     cost = (Z * (1.0 + t.transpose(0, 2, 1))[:, :, :, None]).sum(axis=(0, 1))
