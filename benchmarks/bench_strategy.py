@@ -13,11 +13,17 @@ Part 2 (scaling): random balanced worlds of R regions x S industries (from
 gradient, one bilateral optimal tariff (R-1)*S instruments, and a bilateral Nash
 equilibrium.
 
+Part 3 (the GE engine as a game, ``EngineGame`` on the 9 x 12 default world): one
+equilibrium, one equilibrium with the exact adjoint gradient
+(:mod:`tradewar.model.gradient`), and the USA's sector-by-sector (MFN, 12 instruments)
+optimal tariff with gradients (L-BFGS-B) and by the old derivative-free path (Powell).
+
 Usage::
 
     python benchmarks/bench_strategy.py               # everything, ~2-4 minutes on 2 cores
     python benchmarks/bench_strategy.py --quick       # skip the bilateral Nash/talks and large sizes
     python benchmarks/bench_strategy.py --data-dir ../shared/data --json out.json
+    python benchmarks/bench_strategy.py --engine-only  # part 3 only, ~1 minute
 """
 
 from __future__ import annotations
@@ -29,8 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tradewar.model.gradient import welfare_gradient
 from tradewar.model.ossa import OssaModel, read_ossa2014
 from tradewar.strategy import equal_gains_tariffs, nash_equilibrium, optimal_tariff
+from tradewar.strategy.engine import EngineGame
+from tradewar.world.load import load_world
 from tradewar.world.synthetic import synthetic_world
 
 
@@ -124,18 +133,79 @@ def scaling_part(quick: bool) -> list[dict[str, float]]:
     return rows
 
 
+class _DerivativeFreeEngine(EngineGame):
+    """The engine game as it was before exact gradients: Brent / Powell."""
+
+    has_gradient = False
+
+
+def _per_call(f: object, n: int) -> float:
+    clock = time.perf_counter()
+    for k in range(n):
+        f(k)  # type: ignore[operator]
+    return (time.perf_counter() - clock) / n
+
+
+def engine_part(quick: bool) -> dict[str, float]:
+    """EngineGame on the default world: gradient cost and one MFN optimal tariff."""
+    world = load_world("default")
+    game = EngineGame(world)
+    t = game.baseline_tariff.copy()
+    t[:, 0, :] += 0.1
+    one = np.eye(len(game.regions))[:1]
+    game.welfare_and_gradient(t, one)
+    out = {
+        "solve_ms": 1e3 * _per_call(lambda k: game.welfare(t + 0.001 * k), 20),
+        "solve_and_gradient_ms": 1e3 * _per_call(lambda k: game.welfare_and_gradient(t + 0.001 * k, one), 20),
+    }
+    eq = game.solve(t)
+    shock = game.shock(t)
+    for method in ("dense", "gmres"):
+        out[f"gradient_{method}_ms"] = 1e3 * _per_call(
+            lambda k, m=method: welfare_gradient(game.base, shock, one, log=True, equilibrium=eq, method=m),
+            20,
+        )
+    print(
+        f"one equilibrium {out['solve_ms']:.1f} ms; "
+        f"with exact gradient {out['solve_and_gradient_ms']:.1f} ms "
+        f"(adjoint alone: dense {out['gradient_dense_ms']:.1f} ms, GMRES {out['gradient_gmres_ms']:.1f} ms)"
+    )
+    player = "USA"
+    games: list[tuple[str, EngineGame]] = [("gradient", game)]
+    if not quick:
+        games.append(("derivative_free", _DerivativeFreeEngine(world)))
+    for label, g in games:
+        clock = time.perf_counter()
+        r = optimal_tariff(g, player, instrument="sector", raise_on_failure=False)
+        out[f"mfn_optimal_{label}_s"] = time.perf_counter() - clock
+        out[f"mfn_optimal_{label}_evaluations"] = r.evaluations
+        out[f"mfn_optimal_{label}_gain_pct"] = r.gain_pct
+        out[f"mfn_optimal_{label}_mean_pct"] = 100.0 * float(np.mean(r.values))
+        print(
+            f"{player} MFN optimal tariff ({label}): {out[f'mfn_optimal_{label}_s']:.2f} s, "
+            f"{r.evaluations} equilibria, mean tariff {100 * np.mean(r.values):.2f} %, "
+            f"gain {r.gain_pct:+.4f} %, converged {r.converged}"
+        )
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--engine-only", action="store_true", help="only part 3 (the GE engine game)")
     args = ap.parse_args()
-    print("== Ossa (2014), 7 x 33 ==")
-    ossa = ossa_part(args.data_dir, args.quick)
-    print("== scaling (synthetic balanced worlds) ==")
-    scaling = scaling_part(args.quick)
+    results: dict[str, object] = {}
+    if not args.engine_only:
+        print("== Ossa (2014), 7 x 33 ==")
+        results["ossa"] = ossa_part(args.data_dir, args.quick)
+        print("== scaling (synthetic balanced worlds) ==")
+        results["scaling"] = scaling_part(args.quick)
+    print("== GE engine game (EngineGame), default world 9 x 12 ==")
+    results["engine"] = engine_part(args.quick)
     if args.json:
-        args.json.write_text(json.dumps({"ossa": ossa, "scaling": scaling}, indent=2))
+        args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

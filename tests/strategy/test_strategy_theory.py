@@ -70,7 +70,7 @@ def test_optimal_tariff_formula_ge_engine(theta, foreign):
         theta=np.array([theta]),
     )
     game = EngineGame(base, deficits="zero")
-    assert not game.has_gradient
+    assert game.has_gradient  # exact gradients through the engine (tradewar.model.gradient)
     r = optimal_tariff(game, "H", instrument="uniform")
     eq = game.solve(r.tariff)
     lam_ff = float(eq.pi[1, 1, 0])  # importer F, exporter F

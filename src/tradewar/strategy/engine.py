@@ -2,11 +2,12 @@
 
 :class:`EngineGame` adapts ``tradewar.model.solve`` (Caliendo-Parro in changes; the
 one-sector case is structural gravity) to :class:`TariffGameModel`: a tariff array in,
-each region's exact real-income change ``Î/P̂`` out. The engine does not provide tariff
-gradients, so ``has_gradient`` is False and the optimisers fall back to a bounded Brent
-search for one instrument (enough for uniform optimal tariffs and the theory check)
-and Powell's derivative-free method for several (slow: use the Ossa model, which has
-exact gradients, for large games).
+each region's exact real-income change ``Î/P̂`` out. Exact tariff gradients come from
+:func:`tradewar.model.gradient.welfare_gradient` (implicit-function theorem with one
+adjoint linear system through the solver's fixed point, hand-derived vector-Jacobian
+products; no finite differences), so ``has_gradient`` is True and the optimisers use
+L-BFGS-B, as for Ossa's model. Gradients cover Cobb-Douglas production without quotas,
+which is all an EngineGame builds.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from tradewar.model import Baseline, Shock, solve
+from tradewar.model.gradient import welfare_gradient
 from tradewar.model.results import Equilibrium
 from tradewar.strategy._protocol import FloatArray
 from tradewar.world.world import World
@@ -47,7 +49,7 @@ class EngineGame:
     _ref: FloatArray = field(init=False, repr=False)
     last: Equilibrium | None = field(default=None, init=False, repr=False)
 
-    has_gradient: ClassVar[bool] = False
+    has_gradient: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         self.base = self.model if isinstance(self.model, Baseline) else Baseline.from_world(self.model)
@@ -69,16 +71,25 @@ class EngineGame:
         """Baseline tariffs ``t[origin, region, product]`` (the engine stores ``τ[n, i, j]``)."""
         return np.ascontiguousarray((np.asarray(self.base.tau) - 1.0).transpose(1, 0, 2))
 
-    def solve(self, tariff: FloatArray) -> Equilibrium:
-        """The engine's equilibrium at tariffs ``t[origin, region, product]``."""
+    @property
+    def import_values(self) -> FloatArray:
+        """Baseline imports at importer prices ``[origin, region, product]`` (scales the optimisers)."""
+        b = self.base
+        return np.ascontiguousarray((b.pi * b.X[:, None, :]).transpose(1, 0, 2))
+
+    def shock(self, tariff: FloatArray) -> Shock:
+        """The engine's counterfactual for tariffs ``t[origin, region, product]``."""
         R = list(self.regions)
         t = xr.DataArray(
             np.asarray(tariff, dtype=float),
             dims=("origin", "region", "product"),
             coords={"origin": R, "region": R, "product": list(self.products)},
         )
-        shock = Shock.none(self.base).set_tariff(t).with_deficits(self.deficits)
-        self.last = solve(self.base, shock, tol=self.tol)
+        return Shock.none(self.base).set_tariff(t).with_deficits(self.deficits)
+
+    def solve(self, tariff: FloatArray) -> Equilibrium:
+        """The engine's equilibrium at tariffs ``t[origin, region, product]``."""
+        self.last = solve(self.base, self.shock(tariff), tol=self.tol)
         return self.last
 
     def welfare(self, tariff: FloatArray) -> FloatArray:
@@ -86,5 +97,16 @@ class EngineGame:
         return np.asarray(self.solve(tariff).welfare_hat, dtype=float) / self._ref
 
     def welfare_and_gradient(self, tariff: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Not available: the engine has no tariff derivatives."""
-        raise NotImplementedError("EngineGame has no gradients; the optimisers use derivative-free methods")
+        """``Ŵ`` and the exact gradients of ``Σ_j weights[k, j] log Ŵ_j`` w.r.t. all tariffs.
+
+        One equilibrium solve and one adjoint solve
+        (:func:`~tradewar.model.gradient.welfare_gradient`); the gradient is
+        ``[K, origin, region, product]`` with zero diagonal. Dividing by the reference
+        welfare does not change the gradient of ``log Ŵ``.
+        """
+        shock = self.shock(tariff)
+        self.last = solve(self.base, shock, tol=self.tol)
+        g = welfare_gradient(
+            self.base, shock, np.atleast_2d(np.asarray(weights, dtype=float)), log=True, equilibrium=self.last
+        )
+        return np.asarray(self.last.welfare_hat, dtype=float) / self._ref, g.gradient
