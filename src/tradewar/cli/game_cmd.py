@@ -4,8 +4,8 @@ Each command writes CSV tables and a small HTML report into ``--out`` and prints
 summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and model (political-economy
 weights ``--weights pol``); any other World spec (see ``tradewar.world.load``) is
 calibrated to Ossa's model (``--model ossa``, exact gradients) or driven through the
-general-equilibrium engine (``--model ge``, derivative-free: uniform instruments only in
-practice).
+general-equilibrium engine (``--model ge``, exact gradients too, by the adjoint method of
+:mod:`tradewar.model.gradient`; each evaluation costs about two engine solves).
 """
 
 from __future__ import annotations
