@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import brentq
 
 from tradewar.errors import ModelError
@@ -190,3 +192,35 @@ def test_engine_game_gradient_and_optimum():
     assert fast.converged and fast.evaluations < slow.evaluations
     np.testing.assert_allclose(fast.values, slow.values, atol=1e-4)
     assert fast.gain_pct == pytest.approx(slow.gain_pct, abs=1e-8)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 1000),
+    regions=st.integers(2, 4),
+    sectors=st.integers(1, 3),
+    ban=st.booleans(),
+    intermediates=st.booleans(),
+)
+def test_directional_derivative_property(seed, regions, sectors, ban, intermediates):
+    """grad · d equals the central difference of Σ_n W_n along a random direction d,
+    also with a prohibitive trade cost (a banned flow: its share stays exactly 0)."""
+    base = Baseline.from_world(synthetic_world(regions, sectors, seed=seed, intermediates=intermediates))
+    shock = Shock.none(base).with_deficits("zero")
+    if ban:
+        shock = shock.scale_trade_cost(
+            np.inf, origin=base.regions[0], region=base.regions[1], product=base.sectors[0]
+        )
+    rng = np.random.default_rng(seed)
+    t0 = np.asarray(base.tariff.values) + rng.uniform(0.0, 0.5, base.tariff.shape)
+    shock = shock.set_tariff(base.tariff.copy(data=t0))
+    g = welfare_gradient(base, shock, np.ones(regions))
+    d = rng.normal(size=t0.shape)
+    h = 1e-5
+
+    def total(t: np.ndarray) -> float:
+        return float(solve(base, shock.set_tariff(shock.tariff.copy(data=t))).welfare_hat.sum())
+
+    fd = (total(t0 + h * d) - total(t0 - h * d)) / (2 * h)
+    scale = float(np.abs(g.gradient[0]).sum() * np.abs(d).max())
+    assert float((g.gradient[0] * d).sum()) == pytest.approx(fd, abs=1e-7 * scale)
