@@ -16,12 +16,28 @@ Chokepoints (issue #5): nested CES production and quantity limits::
     shock = Shock.none(world).set_quota(0.5, origin="CHN", product="CRM", pooled=True)
     eq = solve(base, shock, technology=tech)
     eq.quotas, eq.wedges
+
+Exact welfare gradients with respect to tariffs (implicit-function theorem, adjoint)::
+
+    g = welfare_gradient(base, tariff)      # tariff[origin, region, product]
+    g.welfare, g.gradient
 """
 
 from tradewar.model.baseline import Baseline
+from tradewar.model.gradient import WelfareGradient, welfare_gradient
 from tradewar.model.results import Equilibrium, SolverRecord
 from tradewar.model.shock import Quota, Shock
 from tradewar.model.solver import solve
 from tradewar.model.technology import Technology
 
-__all__ = ["Baseline", "Equilibrium", "Quota", "Shock", "SolverRecord", "Technology", "solve"]
+__all__ = [
+    "Baseline",
+    "Equilibrium",
+    "Quota",
+    "Shock",
+    "SolverRecord",
+    "Technology",
+    "WelfareGradient",
+    "solve",
+    "welfare_gradient",
+]
