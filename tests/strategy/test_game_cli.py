@@ -75,3 +75,31 @@ def test_game_errors_exit_2(shared_data, tmp_path):
     assert res.exit_code == 2
     res = runner.invoke(app, ["game", "optimal", "--instrument", "weird"])
     assert res.exit_code != 0
+
+
+def test_game_on_the_default_world_uses_the_engine_and_says_it_is_stylized(tmp_path):
+    out = tmp_path / "default"
+    res = runner.invoke(
+        app,
+        [
+            *("game", "optimal", "--world", "default"),
+            *("--players", "USA", "--instrument", "uniform", "--out", str(out)),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert res.output.count("not for policy conclusions") == 1
+    summary = pd.read_csv(out / "optimal_summary.csv")
+    assert summary.own_welfare_change_pct.iloc[0] > 0  # a large country gains from a small tariff
+
+
+def test_ossa_model_on_a_world_with_empty_cells_is_a_clear_error(tmp_path):
+    res = runner.invoke(
+        app,
+        [
+            *("game", "optimal", "--world", "default", "--model", "ossa"),
+            *("--players", "USA", "--out", str(tmp_path)),
+        ],
+    )
+    assert res.exit_code == 2
+    assert "buy nothing" in res.output and "--model ge" in res.output
+    assert "Traceback" not in res.output

@@ -58,21 +58,34 @@ PlayersOpt = Annotated[
 ]
 InstrumentOpt = Annotated[Instrument, typer.Option("--instrument", help="policy space of each player")]
 OutOpt = Annotated[Path, typer.Option("--out", help="output folder for tables and report.html")]
-ModelOpt = Annotated[ModelChoice, typer.Option("--model", help="ossa (exact gradients) or ge (engine)")]
+ModelOpt = Annotated[
+    ModelChoice | None,
+    typer.Option("--model", help="ossa or ge (default: ossa for ossa2014, ge for any other world)"),
+]
 WeightsOpt = Annotated[WeightsChoice, typer.Option("--weights", help="ossa2014: political weights or ones")]
 DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="root of the reference data")]
 UpperOpt = Annotated[float, typer.Option("--upper", help="upper bound on tariffs (fraction)")]
 
 
-def _model(world: str, model: ModelChoice, weights: WeightsChoice, data_dir: Path) -> TariffGameModel:
+def _model(
+    world: str, model: ModelChoice | None, weights: WeightsChoice, data_dir: Path
+) -> TariffGameModel:
+    """Build the game's model.
+
+    Ossa's for ``ossa2014``; for any other world the GE engine, unless ``--model ossa``
+    asks for Ossa's model calibrated to that world.
+    """
     if world.strip().lower() == "ossa2014":
-        if model is not ModelChoice.ossa:
+        if model not in (None, ModelChoice.ossa):
             raise ModelError("--world ossa2014 is Ossa's model; use --model ossa", field="--model")
         return OssaModel.from_data(read_ossa2014(data_dir), weights=weights.value)
-    from tradewar.world.load import load_world
+    from tradewar.world.load import load_world, stylized_notice
 
     w = load_world(world, data_dir=data_dir)
-    if model is ModelChoice.ge:
+    notice = stylized_notice(w)
+    if notice:
+        typer.echo(notice, err=True)
+    if model in (None, ModelChoice.ge):
         from tradewar.strategy.engine import EngineGame
 
         return EngineGame(w)
@@ -147,7 +160,7 @@ def optimal(
     players: PlayersOpt = None,
     instrument: InstrumentOpt = Instrument.BILATERAL,
     out: OutOpt = Path("game_optimal"),
-    model: ModelOpt = ModelChoice.ossa,
+    model: ModelOpt = None,
     weights: WeightsOpt = WeightsChoice.pol,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
@@ -196,7 +209,7 @@ def nash(
     players: PlayersOpt = None,
     instrument: InstrumentOpt = Instrument.BILATERAL,
     out: OutOpt = Path("game_nash"),
-    model: ModelOpt = ModelChoice.ossa,
+    model: ModelOpt = None,
     weights: WeightsOpt = WeightsChoice.pol,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
@@ -249,7 +262,7 @@ def deal(
     players: PlayersOpt = None,
     instrument: InstrumentOpt = Instrument.SECTOR,
     out: OutOpt = Path("game_deal"),
-    model: ModelOpt = ModelChoice.ossa,
+    model: ModelOpt = None,
     weights: WeightsOpt = WeightsChoice.pol,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,

@@ -355,6 +355,17 @@ class OssaModel:
         trade = world.trade.transpose("origin", "region", "product")  # type: ignore[attr-defined]
         tariff = world.tariff.transpose("origin", "region", "product")  # type: ignore[attr-defined]
         theta = world.theta  # type: ignore[attr-defined]
+        spending = trade.sum("origin")
+        if bool((spending <= 0).any()):
+            empty = spending.where(spending <= 0).to_series().dropna().index.tolist()
+            raise ModelError(
+                f"Ossa's model needs every region to buy every product; {len(empty)} (region, "
+                f"product) cells buy nothing, e.g. {empty[:3]}",
+                field="trade",
+                expected="positive spending on each product in each region",
+                fix="aggregate the empty products away (tradewar.world.aggregate), or play the game "
+                "with the general-equilibrium engine (--model ge)",
+            )
         model = cls(
             trade=np.asarray(trade.values, dtype=float),
             tariff=np.asarray(tariff.values, dtype=float),
