@@ -9,7 +9,10 @@ added and intermediates, quota wedges) can replace one of them:
 
 * cost block      :func:`log_unit_cost`          ĉ from ŵ and P̂
 * trade block     :func:`price_index_and_shares` P̂ and π' from ĉ and κ̂
-* demand block    :func:`sales`, :func:`tariff_revenue`, :func:`expenditure`
+* demand block    :func:`sales`, :func:`tariff_revenue`, :func:`expenditure`,
+  :func:`deficits`
+* trade balance   :func:`trade_balance_excess`, :func:`tatonnement_step`, :func:`wage_step`,
+  :func:`numeraire`
 * accounting      :func:`value_added_demand`, :func:`trade_flows`
 """
 
@@ -33,6 +36,18 @@ def log_unit_cost(
     """
     io = np.matmul(log_P[:, None, :], gamma_io)[:, 0, :]
     return gamma_va * log_w[:, None] + io - log_A
+
+
+def log_pi_kappa(pi: FloatArray, theta: FloatArray, log_kappa: FloatArray) -> FloatArray:
+    r"""The trade block's constant :math:`\ln\pi_{nij} - \theta_j \ln\hat\kappa_{nij}`.
+
+    ``-inf`` where there is no trade, now or ever: zero baseline shares and prohibitive
+    costs (``κ̂ = ∞``), including both at once (where the difference is undefined).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(pi) - theta * log_kappa
+    out[np.isnan(out)] = -np.inf
+    return np.asarray(out)
 
 
 def price_index_and_shares(
@@ -130,6 +145,51 @@ def expenditure(Y: FloatArray, gamma_io: FloatArray, alpha: FloatArray, income: 
               \qquad I'_n = \hat w_n w_n L_n + R'_n + D'_n
     """
     return np.matmul(gamma_io, Y[:, :, None])[:, :, 0] + alpha * income[:, None]
+
+
+def deficits(rule: str, D: FloatArray, w_hat: FloatArray, wL: FloatArray) -> FloatArray:
+    r"""Trade deficits :math:`D'_n` in the counterfactual under the deficit ``rule``.
+
+    ``"zero"``: :math:`D' = 0`; ``"fixed"``: a constant share of world GDP,
+    :math:`D'_n = D_n \sum_m \hat w_m w_m L_m / \sum_m w_m L_m`; ``"data"``: :math:`D' = D`.
+    """
+    if rule == "zero":
+        return np.zeros(len(wL))
+    if rule == "fixed":
+        return np.asarray(D * (w_hat @ wL) / float(wL.sum()))
+    return np.asarray(D)
+
+
+def trade_balance_excess(
+    Y: FloatArray, X: FloatArray, R: FloatArray, D: FloatArray, rent_income: FloatArray | float = 0.0
+) -> FloatArray:
+    r"""Excess of exports over imports plus the deficit (CP eq. C2), zero in equilibrium.
+
+    .. math:: E_n = \sum_j Y_{nj} - \Big(\sum_j X_{nj} - R_n\Big) + Q_n + D'_n
+
+    (``X`` gross of tariffs, so ``Σ_j X - R`` is the import bill plus domestic purchases,
+    which cancel against domestic sales in ``Σ_j Y``; quota rents ``Q_n`` received count
+    as export earnings).
+    """
+    return np.asarray(Y.sum(axis=1) - (X.sum(axis=1) - R) + rent_income + D)
+
+
+def tatonnement_step(theta: FloatArray) -> float:
+    r"""Step of the wage update, :math:`\lambda = 1 / (1 + \bar\theta)`."""
+    return 1.0 / (1.0 + float(theta.mean()))
+
+
+def wage_step(log_w: FloatArray, excess: FloatArray, wL: FloatArray, step: float) -> FloatArray:
+    r"""Tâtonnement on wages, before the numeraire: :math:`\ln\hat w_n + \lambda E_n / (\hat w_n w_n L_n)`."""
+    return np.asarray(log_w + step * excess / (np.exp(log_w) * wL))
+
+
+def numeraire(log_w: FloatArray, wL: FloatArray) -> FloatArray:
+    r"""Wages rescaled to the numeraire, world GDP fixed: :math:`\sum_n \hat w_n w_n L_n = \sum_n w_n L_n`.
+
+    .. math:: \ln\hat w'_n = \ln\hat w_n - \ln\Big(\sum_m \hat w_m w_m L_m / \sum_m w_m L_m\Big)
+    """
+    return np.asarray(log_w - np.log((np.exp(log_w) @ wL) / float(wL.sum())))
 
 
 def value_added_demand(Y: FloatArray, gamma_va: FloatArray) -> FloatArray:

@@ -53,10 +53,11 @@ import scipy.linalg
 from scipy.sparse.linalg import LinearOperator, gmres
 
 from tradewar.errors import ConvergenceError, ModelError
+from tradewar.model import equations as eq
 from tradewar.model.baseline import Baseline, FloatArray
 from tradewar.model.results import Equilibrium
 from tradewar.model.shock import Shock
-from tradewar.model.solver import solve
+from tradewar.model.solver import shock_arrays, solve
 
 if TYPE_CHECKING:
     from tradewar.world.world import World
@@ -135,7 +136,8 @@ def _check_scope(base: Baseline, shock: Shock) -> None:
 def _forward(base: Baseline, shock: Shock, u: FloatArray, scale: FloatArray) -> _State:
     r"""One pass of the solver's map ``G`` (exact closure, Cobb-Douglas), keeping intermediates.
 
-    Same equations as :func:`tradewar.model.solver.solve`:
+    The blocks of :mod:`tradewar.model.equations` that :func:`tradewar.model.solver.solve`
+    iterates, in the same order:
 
     .. math::
         \ln\hat c_{ij} &= \gamma_{ij}\ln\hat w_i + \textstyle\sum_k\gamma_{ikj}\ln\hat P_{ik}
@@ -158,40 +160,22 @@ def _forward(base: Baseline, shock: Shock, u: FloatArray, scale: FloatArray) -> 
     lP = u[N : N + nP].reshape(N, J)
     X = u[N + nP :].reshape(N, J) * scale
     theta = base.theta
-    tau = 1.0 + shock.tariff.transpose("region", "origin", "product").values
-    d_hat = shock.trade_cost.transpose("region", "origin", "product").values
-    log_A = np.log(shock.productivity.transpose("region", "sector").values)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_kappa = np.log(tau / base.tau) + np.log(d_hat)
-        base_a = np.log(base.pi) - theta * log_kappa
-    base_a[np.isnan(base_a)] = -np.inf
-    lc = base.gamma_va * lw[:, None] + np.matmul(lP[:, None, :], base.gamma_io)[:, 0, :] - log_A
-    a = base_a - theta * lc[None, :, :] + (theta * lP)[:, None, :]
-    shift = np.max(np.where(np.isfinite(a), a, -np.inf), axis=1, keepdims=True)
-    e = np.exp(a - shift)
-    total = e.sum(axis=1)
-    lP_new = lP - (np.log(total) + shift[:, 0, :]) / theta
-    pi_new = e / total[:, None, :]
-    pi_tau = pi_new / tau
-    Y = np.einsum("nij,nj->ij", pi_tau, X)
-    R = ((1.0 - pi_tau.sum(axis=1)) * X).sum(axis=1)
+    tau, log_kappa, log_A = shock_arrays(base, shock)
+    lc = eq.log_unit_cost(lw, lP, base.gamma_va, base.gamma_io, log_A)
+    log_pi_kappa = eq.log_pi_kappa(base.pi, theta, log_kappa)
+    lP_new, pi_tau = eq.trade_block(log_pi_kappa, lc, lP, theta, 1.0 / tau)
+    pi_new = pi_tau * tau
+    Y, R = eq.sales_and_revenue(pi_tau, X)
     w = np.exp(lw)
-    gdp0 = float(base.wL.sum())
-    if shock.deficits == "zero":
-        D = np.zeros(N)
-    elif shock.deficits == "fixed":
-        D = np.asarray(base.D * (w @ base.wL) / gdp0)
-    else:
-        D = np.asarray(base.D, dtype=float)
+    D = eq.deficits(shock.deficits, base.D, w, base.wL)
     income = w * base.wL + R + D
-    X_new = np.matmul(base.gamma_io, Y[:, :, None])[:, :, 0] + base.alpha * income[:, None]
-    excess = Y.sum(axis=1) - X.sum(axis=1) + R + D
-    step = 1.0 / (1.0 + float(theta.mean()))
-    aw = lw + step * excess / (w * base.wL)
-    m = float(aw.max())
-    ew = np.exp(aw - m) * base.wL
-    s_num = ew / ew.sum()
-    lw_new = aw - (m + np.log(ew.sum() / gdp0))
+    X_new = eq.expenditure(Y, base.gamma_io, base.alpha, income)
+    excess = eq.trade_balance_excess(Y, X, R, D)
+    step = eq.tatonnement_step(theta)
+    lw_new = eq.numeraire(eq.wage_step(lw, excess, base.wL, step), base.wL)
+    # weights of the numeraire's log-sum-exp, e^{a_n} w_n L_n / Σ_m e^{a_m} w_m L_m,
+    # which after the rescaling are the new wage bills' shares of world GDP
+    s_num = np.exp(lw_new) * base.wL / float(base.wL.sum())
     u_new = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / scale).reshape(-1)])
     return _State(
         base=base,

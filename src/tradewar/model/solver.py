@@ -10,7 +10,11 @@ map ``G(u)`` evaluates every block once (no inner loops, no dense linear solve):
    absorption ``X' = Σ_j γ_nkj Y_nj + α_nk I'_n`` (:func:`~.expenditure`);
 4. trade balance (CP eq. C2, equivalent to the labour market when the Cobb-Douglas
    shares add up to one): ``ln ŵ ← ln ŵ + λ (Σ_j Y_nj - Σ_ij M_nij + D'_n) / ŵ_n wL_n``,
-   then the numeraire ``Σ_n ŵ_n wL_n = Σ_n wL_n`` (world GDP fixed).
+   then the numeraire ``Σ_n ŵ_n wL_n = Σ_n wL_n`` (world GDP fixed)
+   (:func:`~.trade_balance_excess`, :func:`~.wage_step`, :func:`~.numeraire`).
+
+The exact tariff gradients of :mod:`tradewar.model.gradient` differentiate this same map,
+built from the same blocks.
 
 With a :class:`~tradewar.model.technology.Technology` the cost block is the nested CES
 of :func:`~tradewar.model.equations.nested_ces_cost` and the input shares γ' it returns
@@ -58,7 +62,7 @@ if TYPE_CHECKING:
 Closure = Literal["exact", "fixed_expenditure"]
 
 
-def _shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, FloatArray]:
+def shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(tau', log κ̂, log Â) in CP order from a labelled Shock."""
     regions, sectors = list(base.regions), list(base.sectors)
     if shock.regions != regions or shock.sectors != sectors:
@@ -118,7 +122,7 @@ def solve(
             f"unknown closure {closure!r}", field="closure", expected="exact | fixed_expenditure"
         )
     N, J = base.shape
-    tau_new, log_kappa, log_A = _shock_arrays(base, shock)
+    tau_new, log_kappa, log_A = shock_arrays(base, shock)
     if technology is not None and shock.technology is not None and technology is not shock.technology:
         raise ModelError(
             "a technology was given both to solve() and in the shock",
@@ -147,27 +151,15 @@ def solve(
         )
     inv_tau = 1.0 / tau_new
     theta = base.theta
-    gdp0 = float(base.wL.sum())
     income0 = base.income
     fixed_exp = closure == "fixed_expenditure"
     X_start = _consistent_absorption(base, income0 if fixed_exp else None, shock.deficits)
     # relative units for X', floored at 1e-4 of the region's mean absorption so that
     # rounding in near-empty cells does not dominate the residual
     X_scale = np.maximum(X_start, 1e-4 * np.maximum(X_start.mean(axis=1, keepdims=True), 1e-300))
-    step = 1.0 / (1.0 + float(theta.mean()))
-
-    def deficits(w: FloatArray) -> FloatArray:
-        if shock.deficits == "zero":
-            return np.zeros(N)
-        if shock.deficits == "fixed":
-            return np.asarray(base.D * (w @ base.wL) / gdp0)
-        return np.asarray(base.D)
-
+    step = eq.tatonnement_step(theta)
     nP = N * J
-
-    with np.errstate(divide="ignore"):
-        log_pi_kappa = np.log(base.pi) - theta * log_kappa  # -inf: no trade, now or ever
-    log_pi_kappa[np.isnan(log_pi_kappa)] = -np.inf  # 0 share and infinite cost
+    log_pi_kappa = eq.log_pi_kappa(base.pi, theta, log_kappa)  # -inf: no trade, now or ever
     buffer = np.empty_like(log_pi_kappa)
 
     nX = N + 2 * nP
@@ -196,7 +188,7 @@ def solve(
             minus, rent_income = quotas.sales_and_rent_income(rent, N, J)
             Y = Y - minus
         w = np.exp(lw)
-        D = deficits(w)
+        D = eq.deficits(shock.deficits, base.D, w, base.wL)
         income = income0 if fixed_exp else w * base.wL + R + rent_income + D
         X_new = eq.expenditure(Y, gio, base.alpha, income)
         if fixed_exp:
@@ -206,9 +198,9 @@ def solve(
         else:
             # trade balance (CP eq. C2): exports - imports + D' = 0, relative to wages;
             # rents received count as export earnings (or reduce the import bill)
-            excess = Y.sum(axis=1) - (X.sum(axis=1) - R) + rent_income + D
-            lw_new = lw + step * excess / (w * base.wL)
-        lw_new = lw_new - np.log((np.exp(lw_new) @ base.wL) / gdp0)
+            excess = eq.trade_balance_excess(Y, X, R, D, rent_income)
+            lw_new = eq.wage_step(lw, excess, base.wL, step)
+        lw_new = eq.numeraire(lw_new, base.wL)
         out = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / X_scale).reshape(-1), v_new])
         parts = {
             "lc": lc,
