@@ -136,14 +136,11 @@ def _colour_limit(z: np.ndarray) -> float:
     return lim if lim > 0 else (float(a.max()) if a.size and a.max() > 0 else 1.0)
 
 
-def _sector_fig(run: ScenarioRun, key: str) -> str:
-    last = run.years[-1]
-    sec = run.sectors[run.sectors["year"] == last]
-    piv = sec.pivot(index="region", columns="sector", values="output_change_pct")
-    piv = piv.reindex(index=run.world.regions, columns=run.world.sectors)
-    _finite(piv.to_numpy(), "sector output heatmap")
+def _change_heatmap(piv: pd.DataFrame, what: str, hovertemplate: str) -> go.Figure:
+    """Diverging red-blue heatmap of percentage changes, centred on 0 (rows: ``y``, columns: ``x``)."""
+    _finite(piv.to_numpy(), what)
     lim = _colour_limit(piv.to_numpy())
-    fig = go.Figure(
+    return go.Figure(
         go.Heatmap(
             z=piv.to_numpy(),
             x=list(piv.columns),
@@ -153,9 +150,17 @@ def _sector_fig(run: ScenarioRun, key: str) -> str:
             zmin=-lim,
             zmax=lim,
             colorbar={"title": "%"},
-            hovertemplate="%{y} %{x}: %{z:.2f} %<extra></extra>",
+            hovertemplate=hovertemplate,
         )
     )
+
+
+def _sector_fig(run: ScenarioRun, key: str) -> str:
+    last = run.years[-1]
+    sec = run.sectors[run.sectors["year"] == last]
+    piv = sec.pivot(index="region", columns="sector", values="output_change_pct")
+    piv = piv.reindex(index=run.world.regions, columns=run.world.sectors)
+    fig = _change_heatmap(piv, "sector output heatmap", "%{y} %{x}: %{z:.2f} %<extra></extra>")
     fig.update_layout(
         title=f"Real output change by region and sector, {last} (%; hover for values)", height=420
     )
@@ -173,21 +178,7 @@ def _flow_figs(run: ScenarioRun, key: str) -> list[str]:
     ratio = tot["counterfactual"].where(~none, 1.0) / tot["baseline"].where(~none, 1.0)
     change = 100.0 * (ratio - 1.0)
     piv = change.unstack("region").reindex(index=run.world.regions, columns=run.world.regions)
-    _finite(piv.to_numpy(), "trade-flow heatmap")
-    lim = _colour_limit(piv.to_numpy())
-    heat = go.Figure(
-        go.Heatmap(
-            z=piv.to_numpy(),
-            x=list(piv.columns),
-            y=list(piv.index),
-            colorscale="RdBu",
-            zmid=0,
-            zmin=-lim,
-            zmax=lim,
-            colorbar={"title": "%"},
-            hovertemplate="from %{y} to %{x}: %{z:.1f} %<extra></extra>",
-        )
-    )
+    heat = _change_heatmap(piv, "trade-flow heatmap", "from %{y} to %{x}: %{z:.1f} %<extra></extra>")
     heat.update_layout(
         title=f"Change in trade flows, all products, {last} (%; rows: exporter, columns: importer)",
         xaxis_title="importer",
