@@ -45,25 +45,6 @@ def _tariffs(base: Baseline, seed: int) -> np.ndarray:
     return np.asarray(base.tariff.values) + rng.uniform(0.0, 0.4, base.tariff.shape)
 
 
-def two_country(theta: float, foreign: float) -> Baseline:
-    """The world of tests/strategy/test_strategy_theory.py: J = 1, no intermediates."""
-    T = np.array([[10.0, 2.0], [2.0, foreign]])  # exporter i, importer n
-    X = T.sum(axis=0)
-    return Baseline.from_arrays(
-        regions=["H", "F"],
-        sectors=["g"],
-        X=X[:, None],
-        pi=(T / X[None, :]).T[:, :, None],
-        tau=np.ones((2, 2, 1)),
-        gamma_va=np.ones((2, 1)),
-        gamma_io=np.zeros((2, 1, 1)),
-        alpha=np.ones((2, 1)),
-        wL=T.sum(axis=1),
-        D=np.zeros(2),
-        theta=np.array([theta]),
-    )
-
-
 @pytest.mark.parametrize("intermediates", [True, False])
 @pytest.mark.parametrize("deficits", ["zero", "fixed"])
 def test_gradient_matches_finite_differences(intermediates, deficits):
@@ -97,8 +78,8 @@ def test_dense_and_gmres_agree_and_log_weights():
 
 @pytest.mark.parametrize("theta", [2.0, 5.0])
 @pytest.mark.parametrize("foreign", [3.0, 20.0])
-def test_two_country_gradient_and_optimal_tariff(theta, foreign):
-    base = two_country(theta, foreign)
+def test_two_country_gradient_and_optimal_tariff(theta, foreign, two_country_baseline):
+    base = two_country_baseline(theta, foreign)  # J = 1, no intermediates (tests/conftest.py)
     t = np.zeros((2, 2, 1))
     t[1, 0, 0], t[0, 1, 0] = 0.3, 0.1  # H taxes F's good at 30 %, F taxes H's at 10 %
     g = welfare_gradient(base, t)

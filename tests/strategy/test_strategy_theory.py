@@ -49,26 +49,12 @@ def test_optimal_tariff_formula_property(theta, home, foreign, trade):
 
 @pytest.mark.parametrize("theta", [2.0, 5.0])
 @pytest.mark.parametrize("foreign", [3.0, 20.0])
-def test_optimal_tariff_formula_ge_engine(theta, foreign):
+def test_optimal_tariff_formula_ge_engine(theta, foreign, two_country_baseline):
     """The same theorem through the main GE engine (J = 1, no intermediates)."""
-    model = pytest.importorskip("tradewar.model")
+    pytest.importorskip("tradewar.model")
     from tradewar.strategy.engine import EngineGame
 
-    T = np.array([[10.0, 2.0], [2.0, foreign]])  # exporter i, importer n
-    X = T.sum(axis=0)
-    base = model.Baseline.from_arrays(
-        regions=["H", "F"],
-        sectors=["g"],
-        X=X[:, None],
-        pi=(T / X[None, :]).T[:, :, None],
-        tau=np.ones((2, 2, 1)),
-        gamma_va=np.ones((2, 1)),
-        gamma_io=np.zeros((2, 1, 1)),
-        alpha=np.ones((2, 1)),
-        wL=T.sum(axis=1),
-        D=np.zeros(2),
-        theta=np.array([theta]),
-    )
+    base = two_country_baseline(theta, foreign)  # trade [[10, 2], [2, foreign]] (tests/conftest.py)
     game = EngineGame(base, deficits="zero")
     assert game.has_gradient  # exact gradients through the engine (tradewar.model.gradient)
     r = optimal_tariff(game, "H", instrument="uniform")
