@@ -67,9 +67,7 @@ DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="root of the refere
 UpperOpt = Annotated[float, typer.Option("--upper", help="upper bound on tariffs (fraction)")]
 
 
-def _model(
-    world: str, model: ModelChoice | None, weights: WeightsChoice, data_dir: Path
-) -> TariffGameModel:
+def _model(world: str, model: ModelChoice | None, weights: WeightsChoice, data_dir: Path) -> TariffGameModel:
     """Build the game's model.
 
     Ossa's for ``ossa2014``; for any other world the GE engine, unless ``--model ossa``
@@ -90,6 +88,19 @@ def _model(
 
         return EngineGame(w)
     return OssaModel.from_world(w)
+
+
+def _setup(
+    world: str, players: list[str] | None, model: ModelChoice | None, weights: WeightsChoice, data_dir: Path
+) -> tuple[TariffGameModel, list[str]]:
+    """The game's model (:func:`_model`) and its checked players (:func:`_players`)."""
+    m = _model(world, model, weights, data_dir)
+    return m, _players(m, players)
+
+
+def _echo_frame(df: pd.DataFrame) -> None:
+    """Print a table, two decimals."""
+    typer.echo(df.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
 
 
 def _players(model: TariffGameModel, players: list[str] | None) -> list[str]:
@@ -167,8 +178,7 @@ def optimal(
 ) -> None:
     """Unilateral optimal tariffs of each player, the others' tariffs held at the baseline."""
     try:
-        m = _model(world, model, weights, data_dir)
-        pl = _players(m, players)
+        m, pl = _setup(world, players, model, weights, data_dir)
         rows, tariffs = [], []
         for p in pl:
             r = optimal_tariff(m, p, instrument=instrument, upper=upper)
@@ -218,8 +228,7 @@ def nash(
 ) -> None:
     """Nash equilibrium (trade war) by best-response iteration among the players."""
     try:
-        m = _model(world, model, weights, data_dir)
-        pl = _players(m, players)
+        m, pl = _setup(world, players, model, weights, data_dir)
         ne = nash_equilibrium(
             m,
             pl,
@@ -230,7 +239,7 @@ def nash(
             callback=lambda it, step, _t: typer.echo(f"round {it}: max tariff change {step:.2e}"),
         )
         summary = ne.to_frame()
-        typer.echo(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        _echo_frame(summary)
         notes = [
             f"Converged in {ne.iterations} rounds ({ne.seconds:.1f} s).",
             f"Average Nash tariff (mean of players' medians): "
@@ -274,8 +283,7 @@ def deal(
     "trade talks") and ``equal_gains_over_war`` (efficient, equal gains over the war).
     """
     try:
-        m = _model(world, model, weights, data_dir)
-        pl = _players(m, players)
+        m, pl = _setup(world, players, model, weights, data_dir)
         war = nash_equilibrium(m, pl, instrument=instrument, upper=upper)
         typer.echo(f"trade war: {war.iterations} rounds, {war.seconds:.1f} s")
         bargain = nash_bargaining(m, war.welfare, pl, instrument=instrument, upper=upper)
@@ -287,7 +295,7 @@ def deal(
             "equal_gains_over_war": from_war.tariff,
         }
         report = deal_report(m, outcomes, status_quo=m.baseline_tariff, war=war.tariff, players=pl)
-        typer.echo(report.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        _echo_frame(report)
         welfare = pd.DataFrame(
             {
                 "region": list(m.regions),
