@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
@@ -185,7 +185,11 @@ def test_engine_game_gradient_and_optimum():
 )
 def test_directional_derivative_property(seed, regions, sectors, ban, intermediates):
     """grad · d equals the central difference of Σ_n W_n along a random direction d,
-    also with a prohibitive trade cost (a banned flow: its share stays exactly 0)."""
+    also with a prohibitive trade cost (a banned flow: its share stays exactly 0).
+
+    Two regions and one good with that good banned leave region 0 no export market, so
+    balanced trade has no regular equilibrium (wages collapse); that case is excluded."""
+    assume(not (ban and regions == 2 and sectors == 1))
     base = Baseline.from_world(synthetic_world(regions, sectors, seed=seed, intermediates=intermediates))
     shock = Shock.none(base).with_deficits("zero")
     if ban:
