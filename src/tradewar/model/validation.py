@@ -268,19 +268,28 @@ def _published_checks(folder: Path, cfl: Equilibrium) -> list[Check]:
                 f"Caliendo & Parro (2015) {table_name}",
             )
         )
+    checks += _r_package_checks(folder, table, regions, "zero_aggregate_deficit", "cp2015_nafta", "R package")
+    return checks
+
+
+def _r_package_checks(
+    folder: Path, table: pd.DataFrame, regions: list[str], variant: str, case: str, label: str
+) -> list[Check]:
+    """The values ``paulofelipe/cp2015``'s tests assert for one variant (two decimals)."""
     rpk = pd.read_csv(
         require_file(folder / "expected" / "r_package_test_values.csv", "R package test values")
     )
     cols = {"tot": "terms_of_trade_pct", "vot": "volume_of_trade_pct", "welfare": "tot_plus_vot_pct",
             "realwage": "real_wage_pct"}  # fmt: skip
-    for r in rpk[rpk["variant"] == "zero_aggregate_deficit"].itertuples(index=False):
-        n = regions.index(_BY_NAME[str(r.country)])
+    checks = []
+    for row in rpk[rpk["variant"] == variant].itertuples(index=False):
+        n = regions.index(_BY_NAME[str(row.country)])
         for col, ours in cols.items():
             checks.append(
                 Check(
-                    "cp2015_nafta",
-                    f"R package {r.country} {col}",
-                    float(getattr(r, col)),
+                    case,
+                    f"{label} {row.country} {col}",
+                    float(getattr(row, col)),
                     float(table[ours].iloc[n]),
                     PRINTED_2DP,
                     "paulofelipe/cp2015 tests/testthat/test-run_cp2015.R",
@@ -417,24 +426,9 @@ def cp2015_deficits(data_dir: str | os.PathLike[str] | None = None) -> list[Chec
                 significant=_TABLE_A4_DIGITS[code],
             )
         )
-    rpk = pd.read_csv(
-        require_file(folder / "expected" / "r_package_test_values.csv", "R package test values")
+    checks += _r_package_checks(
+        folder, table, regions, "with_deficits", "cp2015_deficits", "R package with deficits"
     )
-    cols = {"tot": "terms_of_trade_pct", "vot": "volume_of_trade_pct", "welfare": "tot_plus_vot_pct",
-            "realwage": "real_wage_pct"}  # fmt: skip
-    for row in rpk[rpk["variant"] == "with_deficits"].itertuples(index=False):
-        n = regions.index(_BY_NAME[str(row.country)])
-        for col, ours in cols.items():
-            checks.append(
-                Check(
-                    "cp2015_deficits",
-                    f"R package with deficits {row.country} {col}",
-                    float(getattr(row, col)),
-                    float(table[ours].iloc[n]),
-                    PRINTED_2DP,
-                    "paulofelipe/cp2015 tests/testthat/test-run_cp2015.R",
-                )
-            )
     return checks
 
 
