@@ -111,3 +111,41 @@ def numeric_column(df: pd.DataFrame, column: str, path: str | os.PathLike[str]) 
             fix="trade flows cannot be negative; correct or drop the rows",
         )
     return values
+
+
+def final_demand_and_value_added(
+    Z: np.ndarray,
+    F: np.ndarray,
+    labels: list[str],
+    *,
+    rtol: float,
+    file: str | None,
+    field: str,
+) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """Net negative final demand out and take value added as the cost residual of a flat MRIO.
+
+    ``Z`` is (RS, RS) intermediate use, ``F`` (RS, R) final demand (basic prices, no
+    tariffs), ``labels`` the RS row labels. Negative final-demand cells (inventory
+    drawdowns) are set to 0; then x = Z 1 + F 1 and VA = x - 1'Z (Miller & Blair 2009,
+    eq. 2.7). Value added below ``-rtol x`` is an error naming the row; smaller negatives
+    are rounding and set to 0.
+
+    Returns
+    -------
+    (F clipped, VA, number of cells clipped, total clipped)
+    """
+    n_clipped = int((F < 0).sum())
+    clipped = float(-F[F < 0].sum())
+    F = np.maximum(F, 0.0)
+    x = Z.sum(axis=1) + F.sum(axis=1)
+    VA = x - Z.sum(axis=0)
+    if (VA + rtol * np.maximum(x, 1.0) < 0).any():
+        k = int(np.argmin(VA))
+        raise DataError(
+            f"value added negative for {labels[k]}: {VA[k]:.6g}",
+            file=file,
+            field=field,
+            expected="non-negative value added (output by use minus intermediate inputs)",
+            fix="aggregate the sector with another one (tradewar.world.aggregate.aggregate)",
+        )
+    return F, np.maximum(VA, 0.0), n_clipped, clipped

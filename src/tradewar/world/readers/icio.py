@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from tradewar.errors import DataError
-from tradewar.world.readers._common import read_table
+from tradewar.world.readers._common import final_demand_and_value_added, read_table
 from tradewar.world.world import World, WorldMeta
 
 #: Final-demand categories of the 2023 release.
@@ -249,22 +249,10 @@ def read_icio(
             expected="OUT equal to intermediate plus final use of each industry",
             fix="check that the file is complete and not a modified extract",
         )
-    clipped = float(-F[F < 0].sum())
-    n_clipped = int((F < 0).sum())
-    F = np.maximum(F, 0.0)
-    x = Z.sum(axis=1) + F.sum(axis=1)
-    VA = x - Z.sum(axis=0)
-    if (VA + rtol * np.maximum(x, 1.0) < 0).any():
-        k = int(np.argmin(VA))
-        raise DataError(
-            f"value added (incl. net product taxes) negative for {countries[k // K]}_"
-            f"{industries[k % K]}: {VA[k]:.6g}",
-            file=str(p),
-            field=va_row,
-            expected="non-negative value added after netting inventories",
-            fix="aggregate the industry with another one (tradewar.world.aggregate.aggregate)",
-        )
-    VA = np.maximum(VA, 0.0)
+    labels = [f"{c}_{k}" for c in countries for k in industries]
+    F, VA, n_clipped, clipped = final_demand_and_value_added(
+        Z, F, labels, rtol=rtol, file=str(p), field=va_row
+    )
     if year is None:
         m = re.search(r"(19|20)\d{2}(?=\D*$)", p.stem)
         year = int(m.group(0)) if m else None

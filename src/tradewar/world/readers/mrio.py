@@ -31,6 +31,7 @@ import numpy as np
 
 from tradewar.errors import DataError, UnknownCodeError
 from tradewar.world.codes import region_name
+from tradewar.world.readers._common import final_demand_and_value_added
 from tradewar.world.world import World, WorldMeta
 
 
@@ -118,19 +119,9 @@ def from_pymrio(
             field="Z",
             expected="non-negative intermediate flows",
         )
-    n_clipped = int((F < 0).sum())
-    clipped = float(-F[F < 0].sum())
-    F = np.maximum(F, 0.0)
-    x = Z.sum(axis=1) + F.sum(axis=1)
-    VA = x - Z.sum(axis=0)
-    if (VA + 1e-9 * np.maximum(x, 1.0) < 0).any():
-        k = int(np.argmin(VA))
-        raise DataError(
-            f"value added negative for {full[k]}: {VA[k]:.6g}",
-            field="value added",
-            expected="non-negative value added (output by use minus intermediate inputs)",
-            fix="aggregate the sector with another one (tradewar.world.aggregate.aggregate)",
-        )
+    F, VA, n_clipped, clipped = final_demand_and_value_added(
+        Z, F, [f"{r}/{s}" for r, s in full], rtol=1e-9, file=None, field="value added"
+    )
     names: dict[str, str] = dict(region_names or {})
     for r in regions:
         if r not in names:
