@@ -5,18 +5,6 @@ from tradewar.errors import DataError, ModelError
 from tradewar.model.ossa import OssaModel, read_ossa2014
 
 
-def small_ossa(n: int = 3, s: int = 2, seed: int = 0, tariff: float = 0.05) -> OssaModel:
-    """A random world with balanced trade: big domestic sales, symmetric bilateral flows."""
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(1.0, 3.0, size=(n, n, s))
-    X = X + X.transpose(1, 0, 2)  # aggregate trade balanced
-    X[np.arange(n), np.arange(n), :] = rng.uniform(10.0, 20.0, size=(n, s))
-    t = np.full((n, n, s), tariff)
-    sigma = np.linspace(3.0, 6.0, s)
-    lam = rng.uniform(0.8, 1.2, size=(n, s))
-    return OssaModel(trade=X, tariff=t, sigma=sigma, lambda_=lam, regions=tuple("ABCDEFG"[:n]))
-
-
 @pytest.fixture(scope="module")
 def ossa_data(shared_data):
     return read_ossa2014(shared_data)
@@ -52,7 +40,7 @@ def test_baseline_is_fixed_point(ossa_data):
     np.testing.assert_allclose(eq.trade, ossa_data.trade, rtol=1e-10)
 
 
-def test_counterfactual_accounts_and_no_mutation():
+def test_counterfactual_accounts_and_no_mutation(small_ossa):
     m = small_ossa(4, 3, seed=2)
     t = m.baseline_tariff
     t[:, 0, :] += 0.3
@@ -72,7 +60,7 @@ def test_counterfactual_accounts_and_no_mutation():
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_gradient_matches_finite_differences(seed):
+def test_gradient_matches_finite_differences(seed, small_ossa):
     m = small_ossa(3, 2, seed=seed)
     m.tol = 1e-14
     rng = np.random.default_rng(seed)
@@ -102,7 +90,7 @@ def test_gradient_on_ossa_data(ossa_data):
         np.testing.assert_allclose(g[:, i, j, s], fd[[6, 1]], rtol=1e-4, atol=1e-10)
 
 
-def test_bad_inputs():
+def test_bad_inputs(small_ossa):
     m = small_ossa()
     with pytest.raises(ModelError, match="shape"):
         m.solve(np.zeros((2, 2, 2)))

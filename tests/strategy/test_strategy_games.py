@@ -22,20 +22,8 @@ from tradewar.strategy import (
 )
 
 
-def small_ossa(n: int = 3, s: int = 2, seed: int = 0, tariff: float = 0.05) -> OssaModel:
-    """A random world with balanced trade: big domestic sales, symmetric bilateral flows."""
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(1.0, 3.0, size=(n, n, s))
-    X = X + X.transpose(1, 0, 2)  # aggregate trade balanced
-    X[np.arange(n), np.arange(n), :] = rng.uniform(10.0, 20.0, size=(n, s))
-    t = np.full((n, n, s), tariff)
-    sigma = np.linspace(3.0, 6.0, s)
-    lam = rng.uniform(0.8, 1.2, size=(n, s))
-    return OssaModel(trade=X, tariff=t, sigma=sigma, lambda_=lam, regions=tuple("ABCDEFG"[:n]))
-
-
 @pytest.fixture(scope="module")
-def game():
+def game(small_ossa):
     return small_ossa(3, 2, seed=3)
 
 
@@ -229,7 +217,7 @@ def test_retaliation(game):
 
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 10_000), n=st.integers(2, 4))
-def test_property_nash_and_bargaining_random_worlds(seed, n):
+def test_property_nash_and_bargaining_random_worlds(small_ossa, seed, n):
     """Any small balanced world: no profitable unilateral deviation at the MFN Nash
     equilibrium (grid), and the Nash-bargaining deal Pareto-improves on it."""
     game = small_ossa(n, 2, seed=seed)
