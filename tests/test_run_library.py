@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tradewar.cli.main import app
 from tradewar.policy import check_against_world, library_names, load_concordance, load_scenario
 from tradewar.policy.models import Source
-from tradewar.scenario_run import CHOKEPOINT_SECTORS, run_scenarios
+from tradewar.runs import CHOKEPOINT_SECTORS, run_scenarios
 from tradewar.world.load import load_world
 
 EXPECTED = {

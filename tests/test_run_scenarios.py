@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from tradewar.cli.main import app
 from tradewar.errors import ScenarioError
 from tradewar.policy import load_scenario_text
-from tradewar.scenario_run import parse_years, run_scenario, run_scenarios, write_outputs
+from tradewar.report import render_report
+from tradewar.runs import parse_years, run_scenario, run_scenarios, write_outputs
 from tradewar.world.bundle import write_bundle
 from tradewar.world.synthetic import synthetic_world
 
@@ -106,7 +107,7 @@ def test_no_measures_no_change(world) -> None:
 
 
 def test_outputs_are_complete_and_atomic(run, tmp_path: Path, monkeypatch) -> None:
-    out = write_outputs([run], tmp_path / "out")
+    out = write_outputs([run], tmp_path / "out", report_html=render_report([run]))
     assert sorted(p.name for p in out.iterdir()) == [
         "flows.parquet",
         "regions.csv",
@@ -123,17 +124,17 @@ def test_outputs_are_complete_and_atomic(run, tmp_path: Path, monkeypatch) -> No
     assert "numpy" in summary["versions"] and summary["world"]["stylized"] is True
     # writing again replaces the folder (and leaves nothing else behind)
     (out / "stale.txt").write_text("from an older run")
-    write_outputs([run], out, report=False)
+    write_outputs([run], out)
     assert not (out / "stale.txt").exists() and not (out / "report.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    write_outputs([run], out)
+    write_outputs([run], out, report_html=render_report([run]))
     # an interrupted write leaves the old folder untouched and no partial folder behind
-    import tradewar.report as report
+    import tradewar.runs.outputs as outputs
 
     def boom(_runs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report, "render_report", boom)
+    monkeypatch.setattr(outputs, "summary_dict", boom)
     with pytest.raises(KeyboardInterrupt):
         write_outputs([run], out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -27,7 +27,7 @@ from tradewar.errors import (
 )
 from tradewar.model import Baseline, Equilibrium, Shock, Technology, solve
 from tradewar.policy import load_scenario
-from tradewar.scenario_run import run_scenario, run_scenarios
+from tradewar.runs import run_scenario, run_scenarios
 from tradewar.world.bundle import read_bundle, write_bundle
 from tradewar.world.load import load_world
 from tradewar.world.world import World, WorldMeta

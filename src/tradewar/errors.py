@@ -121,8 +121,6 @@ class ConvergenceError(TradewarError):
         self.iterations = iterations
         self.tolerance = tolerance
         super().__init__(
-            f"{message}: residual {residual:.3e} > tolerance {tolerance:.1e} "
-            f"after {iterations} iterations",
-            fix="increase max_iter, use a smaller damping step, or check the shock "
-            "for prohibitive values",
+            f"{message}: residual {residual:.3e} > tolerance {tolerance:.1e} after {iterations} iterations",
+            fix="increase max_iter, use a smaller damping step, or check the shock for prohibitive values",
         )

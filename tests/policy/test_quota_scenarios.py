@@ -8,7 +8,7 @@ import pytest
 from tradewar.errors import ScenarioError
 from tradewar.model import Baseline, Shock, solve
 from tradewar.policy import load_scenario, load_scenario_text, policy_to_shock, scenario_technology, translate
-from tradewar.scenario_run import run_scenario
+from tradewar.runs import run_scenario
 from tradewar.world.synthetic import synthetic_world
 
 QUOTA = """\

@@ -17,7 +17,7 @@ import pytest
 from tradewar.errors import ModelError
 from tradewar.policy import load_scenario_text
 from tradewar.report import measure_rows, render_report
-from tradewar.scenario_run import run_scenario
+from tradewar.runs import run_scenario
 from tradewar.world.synthetic import synthetic_world
 
 SCENARIO = """\

@@ -17,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tradewar.cli._errors import fail
 from tradewar.errors import TradewarError
 from tradewar.policy import load_scenario
-from tradewar.report import summary_rich_table
-from tradewar.scenario_run import (
+from tradewar.report import render_report, summary_rich_table
+from tradewar.runs import (
     DEFAULT_SCENARIO,
     parse_years,
     run_scenarios,
@@ -100,7 +100,8 @@ def run(
                 deficits=deficits.value if deficits else None,
             )
             bar.update(task, description="writing")
-            dest = write_outputs(runs, out, report=not no_report)
+            html = None if no_report else render_report(runs)
+            dest = write_outputs(runs, out, report_html=html)
     except TradewarError as exc:
         fail(exc)
     for r in runs:

@@ -41,6 +41,7 @@ MIN_ELASTICITY = 1e-3
 #: Largest elasticity accepted.
 MAX_ELASTICITY = 20.0
 
+
 @dataclass(frozen=True)
 class Technology:
     """Nested CES elasticities, labelled ``[region, sector]``, and their sources.

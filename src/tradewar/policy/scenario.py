@@ -341,8 +341,7 @@ def _check_file_measures(sf: ScenarioFile, doc: LocatedYaml) -> None:
                 continue
             years = sorted({a.years.start, b.years.start})[-1]
             raise ScenarioError(
-                f"measures {i} ({a.label()}) and {j} ({b.label()}) overlap: both act on "
-                f"{hit} in {years}",
+                f"measures {i} ({a.label()}) and {j} ({b.label()}) overlap: both act on {hit} in {years}",
                 file=doc.where(("measures", j, "years")),
                 field=_dotted(("measures", j, "years")),
                 expected="within one file, at most one measure per instrument, flow and sector in any year",
@@ -536,6 +535,9 @@ def check_against_world(scenario: Scenario, regions: Sequence[str], sectors: Seq
                         file=pm.where(*path),
                         field=_dotted(("measures", pm.index, *path)),
                         expected=f"one of: {', '.join(known)}" + (" or `all`" if allow_all else ""),
-                        fix=(f"did you mean {', '.join(repr(c) for c in close)}?" if close else
-                             f"use a {kind} code of the world the scenario runs on"),
+                        fix=(
+                            f"did you mean {', '.join(repr(c) for c in close)}?"
+                            if close
+                            else f"use a {kind} code of the world the scenario runs on"
+                        ),
                     )

@@ -230,9 +230,7 @@ def read_schedule_table(
     if weight_column:
         w = pd.to_numeric(df[weight_column], errors="coerce")
         if w.isna().any() or (w < 0).any():
-            raise ScenarioError(
-                "weights must be non-negative numbers", file=str(path), field=weight_column
-            )
+            raise ScenarioError("weights must be non-negative numbers", file=str(path), field=weight_column)
         df["_weight"] = w
     if date_column:
         df["_date"] = pd.to_datetime(df[date_column], errors="coerce")

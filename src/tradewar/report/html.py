@@ -26,7 +26,7 @@ from tradewar.errors import ModelError
 from tradewar.report.tables import measure_rows
 
 if TYPE_CHECKING:
-    from tradewar.scenario_run import ScenarioRun
+    from tradewar.runs import ScenarioRun
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;

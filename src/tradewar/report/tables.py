@@ -18,7 +18,7 @@ from tradewar.policy.models import (
 
 if TYPE_CHECKING:
     from tradewar.policy import Scenario
-    from tradewar.scenario_run import ScenarioRun
+    from tradewar.runs import ScenarioRun
 
 
 def _codes(v: str | list[str], exclude: Sequence[str] = ()) -> str:
@@ -56,8 +56,12 @@ def _what(m: Any, years: Sequence[int]) -> str:
     if mag is None or not in_force:
         return "-"
     vals = [(y, 100.0 * mag.rate_at(y, m.years)) for y in in_force]
-    prefix = {"tariff": "tariff", "export_control": "tariff-equivalent", "trade_cost": "trade cost",
-              "productivity": "productivity"}.get(m.type, m.type)
+    prefix = {
+        "tariff": "tariff",
+        "export_control": "tariff-equivalent",
+        "trade_cost": "trade cost",
+        "productivity": "productivity",
+    }.get(m.type, m.type)
     if getattr(m, "action", None) == "add":
         prefix = "tariff +"
     elif m.type in ("trade_cost", "productivity"):
@@ -82,8 +86,10 @@ def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
     rows = []
     for pm in scenario.measures:
         m = pm.measure
-        sectors = "from the schedule" if isinstance(m, TariffScheduleMeasure) else _codes(
-            m.sectors, m.exclude_sectors
+        sectors = (
+            "from the schedule"
+            if isinstance(m, TariffScheduleMeasure)
+            else _codes(m.sectors, m.exclude_sectors)
         )
         rows.append(
             {

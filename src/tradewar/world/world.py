@@ -223,8 +223,7 @@ class World:
                 a = a.reshape(shapes[name])
             else:
                 raise DataError(
-                    f"{name} has shape {np.shape(arr)}, which does not fit {R} regions x "
-                    f"{S} sectors",
+                    f"{name} has shape {np.shape(arr)}, which does not fit {R} regions x {S} sectors",
                     file=source_file,
                     field=name,
                     expected=f"shape {shapes[name]} with dims {DIMS[name]}",

@@ -6,7 +6,7 @@ of year y (see :mod:`tradewar.policy.shocks`) is a Shock relative to the World, 
 results of 2028 are "the world of the base year with the measures in force in 2028", a
 comparative-static path rather than a dynamic model.
 
-Outputs (:func:`write_outputs`, written atomically: files go to a hidden temporary
+Outputs (:func:`tradewar.runs.outputs.write_outputs`, written atomically: files go to a hidden temporary
 folder that is renamed into place only when everything is written):
 
 ``regions.csv``
@@ -34,15 +34,9 @@ above: undefined self-sufficiency (0/0) is an empty cell, never a number.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
-import platform
-import shutil
-import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from importlib import metadata
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,129 +46,21 @@ import pandas as pd
 from tradewar.errors import ModelError, ScenarioError
 from tradewar.policy import (
     Scenario,
-    YearPolicy,
     load_scenario,
     policy_to_shock,
     scenario_technology,
     translate,
 )
-from tradewar.world.world import World
-
-#: The scenario `tradewar run` runs without arguments.
-DEFAULT_SCENARIO = "trade-war-2026"
-#: The World it runs on.
-DEFAULT_WORLD = "default"
-#: Years run when neither the command line nor the scenario says.
-DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
-#: Sectors whose self-sufficiency is reported, where the World has them.
-CHOKEPOINT_SECTORS = ("CRM", "SEM", "SME")
-#: Columns of regions.csv besides self-sufficiency.
-REGION_COLUMNS = (
-    "welfare_pct",
-    "real_wage_pct",
-    "terms_of_trade_pct",
-    "volume_of_trade_pct",
-    "tot_plus_vot_pct",
+from tradewar.runs.result import (
+    CHOKEPOINT_SECTORS,
+    DEFAULT_SCENARIO,
+    REGION_COLUMNS,
+    Progress,
+    ScenarioRun,
+    json_value,
 )
-
-Progress = Callable[[str, int], None]
-
-
-@dataclass(frozen=True)
-class ScenarioRun:
-    """Results of one scenario over the years of a run.
-
-    Attributes
-    ----------
-    scenario: the composed scenario.
-    world: the World it ran on; ``world_spec`` how it was named.
-    years: the years solved.
-    policies: the policy state of each year.
-    regions, sectors, flows: long tables (see the module docstring).
-    solver: one record per year (converged, iterations, residual, seconds, method, checks).
-    chokepoints: the chokepoint sectors reported.
-    undefined_self_sufficiency: (region, sector) pairs that neither make nor use the
-        product (0/0): their self-sufficiency cells are empty.
-    deficits: the deficit rule the engine used.
-    """
-
-    scenario: Scenario
-    world: World
-    world_spec: str
-    years: tuple[int, ...]
-    policies: dict[int, YearPolicy]
-    regions: pd.DataFrame
-    sectors: pd.DataFrame
-    flows: pd.DataFrame
-    solver: tuple[dict[str, Any], ...]
-    chokepoints: tuple[str, ...]
-    undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
-    deficits: str = "data"
-
-    def summary_table(self, year: int | None = None) -> pd.DataFrame:
-        """Regions in ``year`` (default: the last) with the headline columns."""
-        y = self.years[-1] if year is None else year
-        cols = ["region", *REGION_COLUMNS[:4], *[f"self_sufficiency_{s}" for s in self.chokepoints]]
-        return self.regions.loc[self.regions["year"] == y, cols].reset_index(drop=True)
-
-
-def parse_years(text: str | Sequence[int] | None) -> tuple[int, ...] | None:
-    """``"2026-2030"``, ``"2027"``, ``"2026,2028"`` or a sequence -> sorted years (None stays None)."""
-    if text is None:
-        return None
-    if not isinstance(text, str):
-        years = sorted({int(y) for y in text})
-    else:
-        years = []
-        try:
-            for part in text.replace(" ", "").split(","):
-                if "-" in part:
-                    a, b = part.split("-", 1)
-                    years.extend(range(int(a), int(b) + 1))
-                elif part:
-                    years.append(int(part))
-        except ValueError:
-            years = []
-        years = sorted(set(years))
-    if not years or years[0] < 1900 or years[-1] > 2200:
-        raise ScenarioError(
-            f"cannot read years {text!r}",
-            field="years",
-            expected="a range such as 2026-2030, a year, or a comma-separated list",
-            fix="write e.g. --years 2026-2030",
-        )
-    return tuple(years)
-
-
-def scenario_years(scenario: Scenario) -> tuple[int, ...]:
-    """The years a scenario runs by default: its ``years``, else :data:`DEFAULT_YEARS`.
-
-    An open-ended ``years`` (``2026-``) runs to the last of :data:`DEFAULT_YEARS`.
-    """
-    if scenario.years is None:
-        return DEFAULT_YEARS
-    end = scenario.years.end
-    if end is None:
-        end = max(DEFAULT_YEARS[-1], scenario.years.start)
-    return tuple(range(scenario.years.start, end + 1))
-
-
-def _json_value(v: Any) -> Any:
-    """A plain JSON value: NumPy scalars as Python ones, non-finite floats as None."""
-    v = v.item() if hasattr(v, "item") else v
-    if isinstance(v, float) and not np.isfinite(v):
-        return None
-    return v
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in ("tradewar", "numpy", "scipy", "pandas", "xarray", "pydantic", "plotly", "pyarrow"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
+from tradewar.runs.years import parse_years, scenario_years
+from tradewar.world.world import World
 
 
 def _self_sufficiency(world: World, sectors: Sequence[str]) -> pd.DataFrame:
@@ -313,7 +199,7 @@ def run_scenario(
                 # wedges of bans (limit 0) are infinite: written as null with ban = true
                 "quotas": [
                     {
-                        **{k: _json_value(v) for k, v in row.items()},
+                        **{k: json_value(v) for k, v in row.items()},
                         "ban": bool(row["limit"] == 0.0),
                     }
                     for row in eq.quotas.to_dict(orient="records")
@@ -428,95 +314,5 @@ def run_scenarios(
     for sc, key in plans:
         w, base = worlds[key]
         run = run_scenario(sc, w, years, progress=step, baseline=base, **options)
-        runs.append(dataclass_replace_spec(run, key))
+        runs.append(replace(run, world_spec=key))
     return runs
-
-
-def dataclass_replace_spec(run: ScenarioRun, spec: str) -> ScenarioRun:
-    """The run with ``world_spec`` set to how the user named the World."""
-    from dataclasses import replace
-
-    return replace(run, world_spec=spec)
-
-
-def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
-    """The content of ``summary.json``."""
-    first = runs[0]
-    return {
-        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "years": list(first.years),
-        "world": {
-            "spec": first.world_spec,
-            "regions": first.world.regions,
-            "sectors": first.world.sectors,
-            "stylized": first.world.meta.stylized,
-            "meta": first.world.meta.to_dict(),
-        },
-        "chokepoint_sectors": list(first.chokepoints),
-        "scenarios": [
-            {
-                "name": r.scenario.name,
-                "title": r.scenario.title,
-                "description": r.scenario.description,
-                "files": list(r.scenario.files),
-                "assumptions": list(r.scenario.assumptions),
-                "composed": r.scenario.to_dict(),
-                "world": r.world_spec,
-                "deficits": r.deficits,
-                "solver": list(r.solver),
-                "self_sufficiency_undefined": [
-                    {"region": reg, "sector": sec, "reason": "neither makes nor uses the product"}
-                    for reg, sec in r.undefined_self_sufficiency
-                ],
-            }
-            for r in runs
-        ],
-        "versions": _versions(),
-    }
-
-
-def write_outputs(
-    runs: Sequence[ScenarioRun], out_dir: str | os.PathLike[str], *, report: bool = True
-) -> Path:
-    """Write the output folder for ``runs`` atomically; see the module docstring.
-
-    The files are written into a hidden temporary folder next to ``out_dir`` that is
-    renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
-    interruption leaves ``out_dir`` as it was (and no half-written folder).
-    """
-    if not runs:
-        raise ScenarioError("nothing to write: no scenario was run", field="scenario")
-    dest = Path(out_dir).resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
-    old: Path | None = None
-    try:
-        regions = pd.concat([r.regions for r in runs], ignore_index=True)
-        sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
-        flows = pd.concat([r.flows for r in runs], ignore_index=True)
-        regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
-        sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
-        flows.to_parquet(tmp / "flows.parquet", index=False)
-        with open(tmp / "summary.json", "w", encoding="utf-8") as f:
-            json.dump(summary_dict(runs), f, indent=2, default=str)
-            f.write("\n")
-        if report:
-            from tradewar.report import render_report
-
-            (tmp / "report.html").write_text(render_report(runs), encoding="utf-8")
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            old.rmdir()
-            dest.rename(old)
-        tmp.rename(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and old.exists() and not dest.exists():
-            old.rename(dest)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return dest

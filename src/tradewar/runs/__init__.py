@@ -1,0 +1,39 @@
+"""Runs of scenarios through the engine: single runs year by year and their outputs.
+
+- :mod:`tradewar.runs.result`: :class:`ScenarioRun`, the labelled result of one scenario.
+- :mod:`tradewar.runs.years`: the years of a run.
+- :mod:`tradewar.runs.single`: one or several scenarios, one equilibrium per year.
+- :mod:`tradewar.runs.outputs`: the output folder (tables, ``summary.json``, report).
+
+The runner never imports :mod:`tradewar.report`; the report takes :class:`ScenarioRun`
+objects, and the command line renders it and hands the text to :func:`write_outputs`.
+"""
+
+from tradewar.runs.outputs import summary_dict, write_outputs
+from tradewar.runs.result import (
+    CHOKEPOINT_SECTORS,
+    DEFAULT_SCENARIO,
+    DEFAULT_WORLD,
+    DEFAULT_YEARS,
+    REGION_COLUMNS,
+    Progress,
+    ScenarioRun,
+)
+from tradewar.runs.single import run_scenario, run_scenarios
+from tradewar.runs.years import parse_years, scenario_years
+
+__all__ = [
+    "CHOKEPOINT_SECTORS",
+    "DEFAULT_SCENARIO",
+    "DEFAULT_WORLD",
+    "DEFAULT_YEARS",
+    "REGION_COLUMNS",
+    "Progress",
+    "ScenarioRun",
+    "parse_years",
+    "run_scenario",
+    "run_scenarios",
+    "scenario_years",
+    "summary_dict",
+    "write_outputs",
+]

@@ -1,0 +1,116 @@
+"""Write a run's output folder: CSV and Parquet tables, ``summary.json`` and the report.
+
+The files (see :mod:`tradewar.runs.single` for their columns) are written into a hidden
+temporary folder that is renamed into place only when everything is written. The report
+is rendered by the caller (:func:`tradewar.report.render_report`) and passed in as text,
+so this module never imports the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tradewar.errors import ScenarioError
+from tradewar.runs.result import ScenarioRun
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("tradewar", "numpy", "scipy", "pandas", "xarray", "pydantic", "plotly", "pyarrow"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
+    """The content of ``summary.json``."""
+    first = runs[0]
+    return {
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "years": list(first.years),
+        "world": {
+            "spec": first.world_spec,
+            "regions": first.world.regions,
+            "sectors": first.world.sectors,
+            "stylized": first.world.meta.stylized,
+            "meta": first.world.meta.to_dict(),
+        },
+        "chokepoint_sectors": list(first.chokepoints),
+        "scenarios": [
+            {
+                "name": r.scenario.name,
+                "title": r.scenario.title,
+                "description": r.scenario.description,
+                "files": list(r.scenario.files),
+                "assumptions": list(r.scenario.assumptions),
+                "composed": r.scenario.to_dict(),
+                "world": r.world_spec,
+                "deficits": r.deficits,
+                "solver": list(r.solver),
+                "self_sufficiency_undefined": [
+                    {"region": reg, "sector": sec, "reason": "neither makes nor uses the product"}
+                    for reg, sec in r.undefined_self_sufficiency
+                ],
+            }
+            for r in runs
+        ],
+        "versions": _versions(),
+    }
+
+
+def write_outputs(
+    runs: Sequence[ScenarioRun], out_dir: str | os.PathLike[str], *, report_html: str | None = None
+) -> Path:
+    """Write the output folder for ``runs`` atomically; see the module docstring.
+
+    The files are written into a hidden temporary folder next to ``out_dir`` that is
+    renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
+    interruption leaves ``out_dir`` as it was (and no half-written folder).
+    """
+    if not runs:
+        raise ScenarioError("nothing to write: no scenario was run", field="scenario")
+    dest = Path(out_dir).resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
+    old: Path | None = None
+    try:
+        regions = pd.concat([r.regions for r in runs], ignore_index=True)
+        sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
+        flows = pd.concat([r.flows for r in runs], ignore_index=True)
+        regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
+        sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
+        flows.to_parquet(tmp / "flows.parquet", index=False)
+        with open(tmp / "summary.json", "w", encoding="utf-8") as f:
+            json.dump(summary_dict(runs), f, indent=2, default=str)
+            f.write("\n")
+        if report_html is not None:
+            (tmp / "report.html").write_text(report_html, encoding="utf-8")
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+            old.rmdir()
+            dest.rename(old)
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.exists() and not dest.exists():
+            old.rename(dest)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return dest

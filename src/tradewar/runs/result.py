@@ -1,0 +1,79 @@
+"""The result of a scenario run: :class:`ScenarioRun` and the names of its columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tradewar.policy import Scenario, YearPolicy
+from tradewar.world.world import World
+
+#: The scenario `tradewar run` runs without arguments.
+DEFAULT_SCENARIO = "trade-war-2026"
+#: The World it runs on.
+DEFAULT_WORLD = "default"
+#: Years run when neither the command line nor the scenario says.
+DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
+#: Sectors whose self-sufficiency is reported, where the World has them.
+CHOKEPOINT_SECTORS = ("CRM", "SEM", "SME")
+#: Columns of regions.csv besides self-sufficiency.
+REGION_COLUMNS = (
+    "welfare_pct",
+    "real_wage_pct",
+    "terms_of_trade_pct",
+    "volume_of_trade_pct",
+    "tot_plus_vot_pct",
+)
+
+#: ``progress(label, done)``, called after each solved equilibrium.
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """Results of one scenario over the years of a run.
+
+    Attributes
+    ----------
+    scenario: the composed scenario.
+    world: the World it ran on; ``world_spec`` how it was named.
+    years: the years solved.
+    policies: the policy state of each year.
+    regions, sectors, flows: long tables (see the module docstring).
+    solver: one record per year (converged, iterations, residual, seconds, method, checks).
+    chokepoints: the chokepoint sectors reported.
+    undefined_self_sufficiency: (region, sector) pairs that neither make nor use the
+        product (0/0): their self-sufficiency cells are empty.
+    deficits: the deficit rule the engine used.
+    """
+
+    scenario: Scenario
+    world: World
+    world_spec: str
+    years: tuple[int, ...]
+    policies: dict[int, YearPolicy]
+    regions: pd.DataFrame
+    sectors: pd.DataFrame
+    flows: pd.DataFrame
+    solver: tuple[dict[str, Any], ...]
+    chokepoints: tuple[str, ...]
+    undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
+    deficits: str = "data"
+
+    def summary_table(self, year: int | None = None) -> pd.DataFrame:
+        """Regions in ``year`` (default: the last) with the headline columns."""
+        y = self.years[-1] if year is None else year
+        cols = ["region", *REGION_COLUMNS[:4], *[f"self_sufficiency_{s}" for s in self.chokepoints]]
+        return self.regions.loc[self.regions["year"] == y, cols].reset_index(drop=True)
+
+
+def json_value(v: Any) -> Any:
+    """A plain JSON value: NumPy scalars as Python ones, non-finite floats as None."""
+    v = v.item() if hasattr(v, "item") else v
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    return v
