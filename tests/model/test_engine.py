@@ -307,3 +307,25 @@ def test_whole_arrays_as_policy_layers(world: World) -> None:
     assert np.all(s.trade_cost.values[eye] == 1.0)
     np.testing.assert_allclose(s.productivity.values, 1.05)
     assert solve(world, s).solver.converged
+
+
+def test_warm_start_gives_the_same_equilibrium_in_fewer_passes(world: World) -> None:
+    base = Baseline.from_world(world)
+    war = Shock.none(base).add_tariff(0.25, origin=world.regions[0], region=world.regions[1])
+    cold = solve(base, war)
+    # from its own solution the solver stops at once; from a nearby one it needs fewer passes
+    again = solve(base, war, initial=cold)
+    assert again.solver.iterations <= 3
+    np.testing.assert_allclose(again.w_hat, cold.w_hat, rtol=1e-9)
+    near = solve(base, Shock.none(base).add_tariff(0.2, origin=world.regions[0], region=world.regions[1]))
+    warm = solve(base, war, initial=near)
+    assert warm.solver.iterations < cold.solver.iterations
+    np.testing.assert_allclose(warm.w_hat, cold.w_hat, rtol=1e-8)
+    np.testing.assert_allclose(warm.X, cold.X, rtol=1e-8)
+    # quota wedges carry over when the same cells are constrained
+    q = war.set_quota(0.5, origin=world.regions[0], region=world.regions[1], product=world.sectors[0])
+    qs = solve(base, q)
+    assert solve(base, q, initial=qs).solver.iterations <= 3
+    other = Baseline.from_world(synthetic_world(2, 2, seed=3))
+    with pytest.raises(ModelError, match="another baseline"):
+        solve(base, war, initial=solve(other))

@@ -91,6 +91,7 @@ def solve(
     memory: int = 8,
     check_tol: float | None = None,
     technology: Technology | None = None,
+    initial: Equilibrium | None = None,
 ) -> Equilibrium:
     """Counterfactual equilibrium of ``model`` (a World or a :class:`Baseline`) under ``shock``.
 
@@ -108,6 +109,9 @@ def solve(
         (default ``max(1e-8, 100 tol)``).
     technology: nested-CES elasticities (:class:`~tradewar.model.technology.Technology`);
         default: the shock's, else Cobb-Douglas. Giving both raises.
+    initial: a warm start: an equilibrium of the same baseline (for example of a nearby
+        shock) whose wages, price indices, expenditures and quota wedges start the
+        iteration; the solution does not depend on it, only the number of passes.
 
     Returns
     -------
@@ -140,7 +144,6 @@ def solve(
         )
     if quotas is not None:
         log_kappa = np.where(quotas.banned, np.inf, log_kappa)
-    nG = 0 if quotas is None else quotas.n_groups
     banned = np.isinf(log_kappa) & (base.pi > 0)
     if (banned | (base.pi == 0)).all(axis=1).any():
         n, j = np.argwhere((banned | (base.pi == 0)).all(axis=1))[0]
@@ -219,7 +222,7 @@ def solve(
         }
         return out, parts
 
-    u = np.concatenate([np.zeros(N), np.zeros(nP), (X_start / X_scale).reshape(-1), np.zeros(nG)])
+    u = _start(base, initial, X_start, X_scale, quotas)
     g, parts = G(u)
     f = g - u
     res = float(np.max(np.abs(f)))
@@ -336,6 +339,41 @@ def solve(
         quota_system=quotas,
         quota_quantity=np.asarray(parts["q"]),
         technology=tech,
+    )
+
+
+def _start(
+    base: Baseline,
+    initial: Equilibrium | None,
+    X_start: FloatArray,
+    X_scale: FloatArray,
+    quotas: QuotaSystem | None,
+) -> FloatArray:
+    """The first iterate u = (ln ŵ, ln P̂, X' / scale, quota wedges ln(1 + ω)).
+
+    Without ``initial``: no change in wages and prices, absorption consistent with the
+    deficit rule, no wedge. With it: the warm start's values; wedges are taken over only
+    when the quota system covers the same cells, else they start at zero.
+    """
+    N, J = base.shape
+    nG = 0 if quotas is None else quotas.n_groups
+    v = np.zeros(nG)
+    if initial is None:
+        return np.concatenate([np.zeros(N), np.zeros(N * J), (X_start / X_scale).reshape(-1), v])
+    if initial.baseline.shape != base.shape or initial.baseline.regions != base.regions:
+        raise ModelError(
+            "the warm start is an equilibrium of another baseline",
+            field="initial",
+            expected=f"an equilibrium of a {N} x {J} baseline with regions {list(base.regions)}",
+            fix="pass an equilibrium solved on the same baseline, or none",
+        )
+    old = initial.quota_system
+    if quotas is not None and old is not None and np.array_equal(old.cell, quotas.cell):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lv = np.log1p(initial.wedge.reshape(-1)[quotas.cell])
+        v[quotas.group] = np.where(np.isfinite(lv), lv, 0.0)
+    return np.concatenate(
+        [np.log(initial.w_hat), initial.log_P.reshape(-1), (initial.X / X_scale).reshape(-1), v]
     )
 
 
