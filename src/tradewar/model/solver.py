@@ -368,7 +368,12 @@ def _start(
             fix="pass an equilibrium solved on the same baseline, or none",
         )
     old = initial.quota_system
-    if quotas is not None and old is not None and np.array_equal(old.cell, quotas.cell):
+    if (
+        quotas is not None
+        and old is not None
+        and initial.wedge is not None
+        and np.array_equal(old.cell, quotas.cell)
+    ):
         with np.errstate(divide="ignore", invalid="ignore"):
             lv = np.log1p(initial.wedge.reshape(-1)[quotas.cell])
         v[quotas.group] = np.where(np.isfinite(lv), lv, 0.0)
