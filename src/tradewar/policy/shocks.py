@@ -9,25 +9,35 @@ For each year the state is three arrays relative to the World's baseline:
 ``productivity[region, sector]``
     productivity factor relative to the baseline (1 = unchanged).
 
-Measures are applied in the scenario's order (includes first); each measure in force in
-the year writes the cells it covers, so **later measures override earlier ones**, except
-``tariff`` with ``action: add``, which adds to the tariff in force. Per measure type:
+Measures are applied in the scenario's order (includes first). **Wedges compound; only
+``ban``, ``lift`` and ``set`` overwrite.** Per measure type:
 
-* ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (set) or += t (add).
-* ``tariff_layer``: tariff[target -> imposer, sectors] = the World's named tariff layer.
-* ``export_control``: trade_cost[imposer -> target] = inf (ban), 1 + t_e (licence with
-  tariff-equivalent t_e: a resource cost that raises no revenue) or 1 (lift).
-* ``import_ban``: trade_cost[target -> imposer] = inf (ban) or 1 (lift).
-* ``trade_cost``: trade_cost[flow] = 1 + change (or the factor).
+* ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (``set``,
+  overwrites) or += t (``add``, adds to the tariff in force).
+* ``tariff_layer``: tariff[target -> imposer, sectors] = the World's named tariff layer
+  (overwrites, like ``set``).
+* ``export_control``: on the flow imposer -> target, ``licence`` *multiplies* the flow's
+  control wedge by 1 + t_e (a tariff-equivalent that raises no revenue: a resource cost);
+  ``ban`` sets the control wedge to ``inf``; ``lift`` resets the control wedge to 1.
+* ``import_ban``: the control wedge of target -> imposer = ``inf`` (ban) or 1 (lift).
+* ``trade_cost``: the flow's cost wedge is *multiplied* by 1 + change (or the factor).
 * ``quota``: a quantity limit on the flows (:class:`QuotaPolicy`), passed to the engine's
   :meth:`~tradewar.model.Shock.set_quota`, which solves each binding limit for its
   tariff-equivalent wedge; a later quota replaces an earlier one on the flows they share.
-* ``productivity``: productivity[region, sectors] = 1 + change, where with ``funding``
+* ``productivity``: productivity[region, sectors] is *multiplied* by 1 + change, where
+  with ``funding`` (see :func:`funding_change`)
 
-      change(y) = rate_of_return × spent_by(y) / VA[region, sectors]  (baseline, world units)
+      change(y) = rate_of_return × K(y) / x[region, sectors]  (baseline gross output)
 
-  (the change is spread over the sectors in proportion to nothing: every targeted sector
-  gets the same proportional gain, the money divided by their total value added).
+  and K(y) the programme's capital (money spent up to y, net of depreciation when the
+  funding states a ``financing``); the financing's lump-sum charge (user cost
+  (r + δ) K(y)) is collected in :attr:`YearPolicy.financing`.
+
+The trade-cost array handed to the engine is the product of the two wedges,
+``trade_cost = control × cost``: a ``lift`` of an export control removes the control
+only, never a ``trade_cost`` measure (a procurement preference) on the same cell, and a
+later ``trade_cost`` measure never cancels an earlier licence. Multiplicative wedges
+commute, so their order does not matter.
 
 Everything is computed and checked for all years before anything is returned, so an
 invalid measure (e.g. an ``add`` that takes a tariff below -100 %) fails the whole run.
@@ -190,7 +200,8 @@ def translate(
     out: dict[int, YearPolicy] = {}
     for year in years:
         tariff = world.tariff.values.copy()
-        tc = np.ones_like(tariff)
+        control = np.ones_like(tariff)
+        cost = np.ones_like(tariff)
         prod = np.ones(world.shape)
         r_ix = {r: i for i, r in enumerate(world.regions)}
         s_ix = {s: i for i, s in enumerate(world.sectors)}
@@ -209,7 +220,7 @@ def translate(
                 else:
                     assert m.magnitude is not None
                     change = m.magnitude.rate_at(year, m.years)
-                prod[np.ix_(regs, secs)] = 1.0 + change
+                prod[np.ix_(regs, secs)] *= 1.0 + change
                 continue
             imposers, targets = _targets(m, world)
             if isinstance(m, QuotaMeasure):
@@ -246,22 +257,22 @@ def translate(
                 tariff[cell] = rate if m.action == "set" else tariff[cell] + rate
                 _check_tariffs(tariff, pm, year, world)
             elif isinstance(m, ExportControlMeasure):
+                cell = np.ix_(imp, tgt, secs)
                 if m.mode == "ban":
-                    factor = np.inf
+                    control[cell] = np.inf
                 elif m.mode == "licence":
                     assert m.magnitude is not None
-                    factor = 1.0 + m.magnitude.rate_at(year, m.years)
+                    control[cell] *= 1.0 + m.magnitude.rate_at(year, m.years)
                 else:
-                    factor = 1.0
-                tc[np.ix_(imp, tgt, secs)] = factor
+                    control[cell] = 1.0
             elif isinstance(m, ImportBanMeasure):
-                tc[np.ix_(tgt, imp, secs)] = np.inf if m.mode == "ban" else 1.0
+                control[np.ix_(tgt, imp, secs)] = np.inf if m.mode == "ban" else 1.0
             elif isinstance(m, TradeCostMeasure):
                 factor = 1.0 + m.magnitude.rate_at(year, m.years)
                 if m.flow in ("imports", "both"):
-                    tc[np.ix_(tgt, imp, secs)] = factor
+                    cost[np.ix_(tgt, imp, secs)] *= factor
                 if m.flow in ("exports", "both"):
-                    tc[np.ix_(imp, tgt, secs)] = factor
+                    cost[np.ix_(imp, tgt, secs)] *= factor
             else:  # anything else is a programming error
                 raise ScenarioError(
                     f"measure type {getattr(m, 'type', '?')!r} cannot be applied",
@@ -271,6 +282,7 @@ def translate(
         # the diagonal (domestic sales) never carries tariffs or trade-cost changes
         R = len(world.regions)
         tariff[np.arange(R), np.arange(R), :] = world.tariff.values[np.arange(R), np.arange(R), :]
+        tc = control * cost
         tc[np.arange(R), np.arange(R), :] = 1.0
         out[year] = YearPolicy(
             year=year,
