@@ -80,7 +80,9 @@ def test_ban_overwrites_and_survives_a_later_wedge(small_world) -> None:
 
 
 def test_two_licences_and_two_programmes_compound(small_world) -> None:
-    sc = composed(LICENCE.format(value=40), LICENCE.format(value=20), PROD.format(value=5), PROD.format(value=3))
+    sc = composed(
+        LICENCE.format(value=40), LICENCE.format(value=20), PROD.format(value=5), PROD.format(value=3)
+    )
     pol = translate(sc, small_world, [2026])[2026]
     assert float(pol.trade_cost.sel(CELL)) == pytest.approx(1.4 * 1.2)
     assert float(pol.productivity.sel(region="R002", sector="S000")) == pytest.approx(1.05 * 1.03)
@@ -136,6 +138,8 @@ def test_the_us_chip_licence_survives_chinas_buy_chinese_wedge() -> None:
     ]
     assert licences, "trade-war-2026 carries a US licence on chips to China"
     for year, pol in translate(sc, world, [2026, 2030]).items():
-        licence = np.prod([1 + m.magnitude.rate_at(year, m.years) for m in licences if m.years.contains(year)])
+        licence = np.prod(
+            [1 + m.magnitude.rate_at(year, m.years) for m in licences if m.years.contains(year)]
+        )
         tc = float(pol.trade_cost.sel(origin="USA", region="CHN", product=chips))
         assert tc >= licence - 1e-12, (year, tc, licence)

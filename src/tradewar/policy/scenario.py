@@ -344,8 +344,8 @@ def _check_file_measures(sf: ScenarioFile, doc: LocatedYaml) -> None:
                 f"measures {i} ({a.label()}) and {j} ({b.label()}) overlap: both act on {hit} in {years}",
                 file=doc.where(("measures", j, "years")),
                 field=_dotted(("measures", j, "years")),
-                expected="within one file, at most one overwriting measure (set, ban, lift, layer, quota) per "
-                "instrument, flow and sector in any year; compounding wedges may overlap",
+                expected="within one file, at most one overwriting measure (set, ban, lift, layer, "
+                "quota) per instrument, flow and sector in any year; compounding wedges may overlap",
                 fix="make the years or sectors disjoint (`exclude_sectors` helps), or put the later "
                 "measure in a file that `include:`s this one (later files override earlier ones)",
             )
