@@ -524,6 +524,18 @@ def check_against_world(scenario: Scenario, regions: Sequence[str], sectors: Seq
                     )
     for pm in scenario.measures:
         m = pm.measure
+        if isinstance(m, ProductivityMeasure) and m.funding is not None:
+            for code in m.funding.financing.investment_goods or {}:
+                if code not in sectors:
+                    raise ScenarioError(
+                        f"unknown sector code {code!r} among the investment goods for this world",
+                        file=pm.where("funding", "financing", "investment_goods", code),
+                        field=_dotted(
+                            ("measures", pm.index, "funding", "financing", "investment_goods", code)
+                        ),
+                        expected=f"one of: {', '.join(sectors)}",
+                        fix="use sector codes of the world the scenario runs on",
+                    )
         region_fields = (
             ["region"] if isinstance(m, ProductivityMeasure) else ["imposer", "target", "exclude_targets"]
         )
