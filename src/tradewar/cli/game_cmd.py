@@ -1,8 +1,9 @@
 """``tradewar game``: optimal tariffs, trade-war Nash equilibria and negotiated deals.
 
-Each command writes CSV tables and a small HTML report into ``--out`` and prints a
-summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and model (political-economy
-weights ``--weights pol``); any other World spec (see ``tradewar.world.load``) is
+Each command writes CSV tables and a small HTML report into ``--out`` (safely, see
+:mod:`tradewar.outdir`: a non-empty folder that is not a game output, or a file, needs
+``--force``) and prints a summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and
+model (political-economy weights ``--weights pol``); any other World spec (see ``tradewar.world.load``) is
 calibrated to Ossa's model (``--model ossa``, exact gradients) or driven through the
 general-equilibrium engine (``--model ge``, exact gradients too, by the adjoint method of
 :mod:`tradewar.model.gradient`; each evaluation costs about two engine solves).
@@ -23,6 +24,7 @@ import typer
 from tradewar.cli._errors import fail
 from tradewar.errors import ModelError, TradewarError
 from tradewar.model.ossa import OssaModel, read_ossa2014
+from tradewar.outdir import check_destination, output_folder
 from tradewar.strategy import (
     Instrument,
     TariffGameModel,
@@ -64,6 +66,9 @@ ModelOpt = Annotated[
 ]
 WeightsOpt = Annotated[WeightsChoice, typer.Option("--weights", help="ossa2014: political weights or ones")]
 DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="root of the reference data")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="replace --out even if it is a file or a folder of other files")
+]
 UpperOpt = Annotated[float, typer.Option("--upper", help="upper bound on tariffs (fraction)")]
 
 
@@ -138,12 +143,41 @@ def _figure(bars: pd.DataFrame) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
+#: Output kind of a game folder (in its marker file, see :mod:`tradewar.outdir`).
+KIND = "game"
+
+
+def _is_game_folder(folder: Path) -> bool:
+    """A folder an older ``tradewar game`` wrote: CSV tables, report.html and summary.json only."""
+    names = {p.name for p in folder.iterdir()}
+    return {"report.html", "summary.json"} <= names and all(
+        n.endswith(".csv") or n in ("report.html", "summary.json") for n in names
+    )
+
+
+def _check_out(out: Path, force: bool) -> None:
+    """Refuse ``--out`` before playing (see :mod:`tradewar.outdir`)."""
+    check_destination(out, KIND, force=force, recognise=_is_game_folder)
+
+
 def _write(
-    out: Path, title: str, tables: dict[str, pd.DataFrame], notes: list[str], bars: pd.DataFrame | None = None
+    out: Path,
+    title: str,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    bars: pd.DataFrame | None = None,
+    *,
+    force: bool = False,
+) -> None:
+    with output_folder(out, KIND, force=force, recognise=_is_game_folder) as tmp:
+        _write_files(tmp, title, tables, notes, bars)
+
+
+def _write_files(
+    out: Path, title: str, tables: dict[str, pd.DataFrame], notes: list[str], bars: pd.DataFrame | None
 ) -> None:
     from plotly.offline import get_plotlyjs
 
-    out.mkdir(parents=True, exist_ok=True)
     parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"]
     if bars is not None:
         parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
@@ -175,9 +209,11 @@ def optimal(
     weights: WeightsOpt = WeightsChoice.pol,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
+    force: ForceOpt = False,
 ) -> None:
     """Unilateral optimal tariffs of each player, the others' tariffs held at the baseline."""
     try:
+        _check_out(out, force)
         m, pl = _setup(world, players, model, weights, data_dir)
         rows, tariffs = [], []
         for p in pl:
@@ -208,6 +244,7 @@ def optimal(
             {"optimal_summary": summary, "optimal_tariffs": pd.concat(tariffs, ignore_index=True)},
             [f"Average optimal tariff (mean over players of the median tariff): {avg:.1f} %"],
             bars=summary[["region", "own_welfare_change_pct", "others_mean_welfare_change_pct"]],
+            force=force,
         )
     except TradewarError as err:
         fail(err)
@@ -223,11 +260,13 @@ def nash(
     weights: WeightsOpt = WeightsChoice.pol,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
+    force: ForceOpt = False,
     tol: Annotated[float, typer.Option(help="max tariff change between rounds")] = 1e-4,
-    max_iter: Annotated[int, typer.Option(help="maximum best-response rounds")] = 50,
+    max_iter: Annotated[int, typer.Option(help="maximum best-response rounds", min=1)] = 50,
 ) -> None:
     """Nash equilibrium (trade war) by best-response iteration among the players."""
     try:
+        _check_out(out, force)
         m, pl = _setup(world, players, model, weights, data_dir)
         ne = nash_equilibrium(
             m,
@@ -260,6 +299,7 @@ def nash(
             },
             notes,
             bars=summary[["region", "welfare_change_pct"]],
+            force=force,
         )
     except TradewarError as err:
         fail(err)
@@ -275,6 +315,7 @@ def deal(
     weights: WeightsOpt = WeightsChoice.pol,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
+    force: ForceOpt = False,
 ) -> None:
     """Trade war (Nash) as threat point; Nash-bargaining deal; efficient equal-gains tariffs.
 
@@ -283,6 +324,7 @@ def deal(
     "trade talks") and ``equal_gains_over_war`` (efficient, equal gains over the war).
     """
     try:
+        _check_out(out, force)
         m, pl = _setup(world, players, model, weights, data_dir)
         war = nash_equilibrium(m, pl, instrument=instrument, upper=upper)
         typer.echo(f"trade war: {war.iterations} rounds, {war.seconds:.1f} s")
@@ -321,6 +363,7 @@ def deal(
             },
             notes,
             bars=welfare,
+            force=force,
         )
     except TradewarError as err:
         fail(err)

@@ -20,6 +20,7 @@ from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
     DEFAULT_SCENARIO,
+    check_out,
     parse_years,
     run_scenarios,
     scenario_years,
@@ -57,9 +58,19 @@ def run(
         str | None,
         typer.Option("--years", "-y", help="Years, e.g. 2026-2030 (default: the scenario's years)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced atomically).")] = Path(
-        "tradewar-out"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder: created, or replaced atomically if it is empty or a previous run's "
+            "output; anything else is refused unless --force.",
+        ),
+    ] = Path("tradewar-out"),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace --out even if it is a file or a folder of other files."),
+    ] = False,
     data_dir: Annotated[
         Path | None,
         typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
@@ -75,6 +86,7 @@ def run(
     err = Console(stderr=True, soft_wrap=True)
     names = scenarios or [DEFAULT_SCENARIO]
     try:
+        check_out(out, force=force)
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
         total = sum(len(yrs or scenario_years(sc)) for sc in loaded)
@@ -101,7 +113,7 @@ def run(
             )
             bar.update(task, description="writing")
             html = None if no_report else render_report(runs)
-            dest = write_outputs(runs, out, report_html=html)
+            dest = write_outputs(runs, out, report_html=html, force=force)
     except TradewarError as exc:
         fail(exc)
     for r in runs:

@@ -9,7 +9,7 @@ The runner never imports :mod:`tradewar.report`; the report takes :class:`Scenar
 objects, and the command line renders it and hands the text to :func:`write_outputs`.
 """
 
-from tradewar.runs.outputs import summary_dict, write_outputs
+from tradewar.runs.outputs import check_out, summary_dict, write_outputs
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_SCENARIO,
@@ -30,6 +30,7 @@ __all__ = [
     "REGION_COLUMNS",
     "Progress",
     "ScenarioRun",
+    "check_out",
     "parse_years",
     "run_scenario",
     "run_scenarios",

@@ -1,9 +1,11 @@
 """Write a run's output folder: CSV and Parquet tables, ``summary.json`` and the report.
 
-The files (see :mod:`tradewar.runs.single` for their columns) are written into a hidden
-temporary folder that is renamed into place only when everything is written. The report
-is rendered by the caller (:func:`tradewar.report.render_report`) and passed in as text,
-so this module never imports the report.
+The files (see :mod:`tradewar.runs.single` for their columns) are written through
+:func:`tradewar.outdir.output_folder`: into a hidden temporary folder that replaces the
+destination atomically only when everything is written; a destination that is not a
+previous run output (or empty, or new) is refused unless ``force``. The report is
+rendered by the caller (:func:`tradewar.report.render_report`) and passed in as text, so
+this module never imports the report.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
-import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from tradewar.errors import ScenarioError
+from tradewar.outdir import check_destination, destination, output_folder
 from tradewar.runs.result import ScenarioRun
 
 
@@ -71,25 +72,44 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
     }
 
 
+#: Output kind of a run folder (in its marker file, see :mod:`tradewar.outdir`).
+KIND = "run"
+#: The files a run folder holds.
+RUN_FILES = frozenset({"regions.csv", "sectors.csv", "flows.parquet", "summary.json", "report.html"})
+
+
+def is_run_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds only the files of a run output (one written before markers)."""
+    names = set(os.listdir(folder))
+    return "summary.json" in names and names <= RUN_FILES
+
+
+def check_out(out_dir: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Check before running that :func:`write_outputs` may write ``out_dir`` (see :mod:`tradewar.outdir`)."""
+    return check_destination(out_dir, KIND, force=force, recognise=is_run_folder)
+
+
 def write_outputs(
-    runs: Sequence[ScenarioRun], out_dir: str | os.PathLike[str], *, report_html: str | None = None
+    runs: Sequence[ScenarioRun],
+    out_dir: str | os.PathLike[str],
+    *,
+    report_html: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
 
-    The files are written into a hidden temporary folder next to ``out_dir`` that is
-    renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
-    interruption leaves ``out_dir`` as it was (and no half-written folder).
+    An interruption (an exception, Ctrl-C, SIGTERM) leaves ``out_dir`` as it was and no
+    half-written folder.
+
+    Raises
+    ------
+    DataError
+        If ``out_dir`` is refused (see :func:`tradewar.outdir.check_destination`; ``force``
+        replaces a non-empty folder that is not a run output, or a file) or cannot be written.
     """
     if not runs:
         raise ScenarioError("nothing to write: no scenario was run", field="scenario")
-    dest = Path(out_dir).resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
-    old: Path | None = None
-    try:
+    with output_folder(out_dir, KIND, force=force, recognise=is_run_folder) as tmp:
         regions = pd.concat([r.regions for r in runs], ignore_index=True)
         sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
         flows = pd.concat([r.flows for r in runs], ignore_index=True)
@@ -101,16 +121,4 @@ def write_outputs(
             f.write("\n")
         if report_html is not None:
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            old.rmdir()
-            dest.rename(old)
-        tmp.rename(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and old.exists() and not dest.exists():
-            old.rename(dest)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return dest
+    return destination(out_dir)

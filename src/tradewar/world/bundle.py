@@ -14,16 +14,15 @@ Layout::
       tariff_layer_<name>.parquet
 
 Long tables keep the labels with every number, so the files are readable with any
-Parquet tool. Writing is atomic: files go to a temporary sibling folder that is renamed
-into place at the end.
+Parquet tool. Writing goes through :func:`tradewar.outdir.output_folder`: atomic (files
+go to a temporary sibling folder that replaces the destination at the end), and a
+destination that is not a World bundle (or empty, or new) is refused unless ``force``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from tradewar.errors import DataError
+from tradewar.outdir import destination, output_folder
 from tradewar.world.world import DIMS, World, WorldMeta
 
 FORMAT = "tradewar-world"
@@ -69,41 +69,59 @@ def _from_long(
     return s.to_numpy().reshape([len(coords[d]) for d in dims])
 
 
-def write_bundle(world: World, path: str | os.PathLike[str]) -> Path:
-    """Write ``world`` to the folder ``path`` (replaced atomically if it exists)."""
-    dest = Path(path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+#: Output kind of a bundle folder (in its marker file, see :mod:`tradewar.outdir`).
+KIND = "world-bundle"
+
+
+def is_bundle(path: Path) -> bool:
+    """Whether ``path`` is a folder holding a tradewar World bundle manifest."""
+    manifest = path / "manifest.json"
+    if not manifest.is_file():
+        return False
     try:
-        manifest: dict[str, object] = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "meta": world.meta.to_dict(),
-            "regions": world.regions,
-            "sectors": world.sectors,
-            "variables": {k: {"file": f"{k}.parquet", "dims": list(DIMS[k])} for k in DIMS},
-            "imputed": {k: f"imputed_{k}.parquet" for k in world.imputed.data_vars},
-            "tariff_layers": {k: f"tariff_layer_{k}.parquet" for k in world.tariff_layers},
-        }
-        for k in DIMS:
-            _to_long(world.data[k]).to_parquet(tmp / f"{k}.parquet", index=False)
-        for mask_name in world.imputed.data_vars:
-            _to_long(world.imputed[mask_name]).to_parquet(tmp / f"imputed_{mask_name}.parquet", index=False)
-        for k, layer in world.tariff_layers.items():
-            _to_long(layer).to_parquet(tmp / f"tariff_layer_{k}.parquet", index=False)
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            dest.rename(old)
-            tmp.rename(dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return dest
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("format") == FORMAT
+
+
+def write_bundle_files(world: World, folder: Path) -> None:
+    """Write the bundle's files into the existing folder ``folder`` (no atomicity, no checks).
+
+    For callers that add files of their own inside :func:`tradewar.outdir.output_folder`
+    (kind :data:`KIND`, ``recognise=is_bundle``); everyone else calls :func:`write_bundle`.
+    """
+    manifest: dict[str, object] = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "meta": world.meta.to_dict(),
+        "regions": world.regions,
+        "sectors": world.sectors,
+        "variables": {k: {"file": f"{k}.parquet", "dims": list(DIMS[k])} for k in DIMS},
+        "imputed": {k: f"imputed_{k}.parquet" for k in world.imputed.data_vars},
+        "tariff_layers": {k: f"tariff_layer_{k}.parquet" for k in world.tariff_layers},
+    }
+    for k in DIMS:
+        _to_long(world.data[k]).to_parquet(folder / f"{k}.parquet", index=False)
+    for mask_name in world.imputed.data_vars:
+        _to_long(world.imputed[mask_name]).to_parquet(folder / f"imputed_{mask_name}.parquet", index=False)
+    for k, layer in world.tariff_layers.items():
+        _to_long(layer).to_parquet(folder / f"tariff_layer_{k}.parquet", index=False)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def write_bundle(world: World, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write ``world`` to the folder ``path``, replacing a previous bundle there atomically.
+
+    Raises
+    ------
+    DataError
+        If ``path`` is refused (see :func:`tradewar.outdir.check_destination`: ``force``
+        replaces a non-empty folder that is not a bundle, or a file) or cannot be written.
+    """
+    with output_folder(path, KIND, force=force, recognise=is_bundle) as tmp:
+        write_bundle_files(world, tmp)
+    return destination(path)
 
 
 def read_bundle(path: str | os.PathLike[str]) -> World:
