@@ -167,7 +167,8 @@ class Scenario:
         measures = []
         for pm in self.measures:
             d = pm.measure.model_dump(by_alias=True, exclude_none=True)
-            measures.append({"type": d.pop("type"), **{k: v for k, v in d.items() if v != []}})
+            kept = {k: v for k, v in d.items() if v != [] and not (k == "extreme" and v is False)}
+            measures.append({"type": d.pop("type"), **{k: v for k, v in kept.items() if k != "type"}})
         out["measures"] = measures
         return out
 

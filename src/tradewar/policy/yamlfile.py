@@ -5,6 +5,12 @@ duplicate keys. Scenario errors must name the line, so :func:`load_yaml` walks t
 tree itself: scalars are built by PyYAML's safe constructor (so ``2026-01-01`` is still
 a date and ``25`` an int), mappings and sequences are built here, and the line (1-based)
 of each value is recorded under its path, e.g. ``("measures", 2, "sectors")``.
+
+Reading is bounded (see :mod:`tradewar.limits`): files up to
+:data:`~tradewar.limits.MAX_SCENARIO_BYTES`, UTF-8 only, at most
+:data:`~tradewar.limits.MAX_YAML_ALIASES` aliases and
+:data:`~tradewar.limits.MAX_YAML_NODES` values with aliases expanded, so a "billion
+laughs" file is refused in milliseconds.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from tradewar.errors import ScenarioError
+from tradewar.errors import DataError, ScenarioError
+from tradewar.limits import MAX_SCENARIO_BYTES, LimitedSafeLoader, read_text_limited
 
 Path_ = tuple[str | int, ...]
 
@@ -52,8 +59,15 @@ class LocatedYaml:
         return f"{self.file}, line {n}" if n is not None else self.file
 
 
-def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> Any:
+def _walk(loader: LimitedSafeLoader, node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> Any:
+    loader.count_node()
     lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and len(path) > 64:
+        raise ScenarioError(
+            "values nested more than 64 levels deep (or an alias that contains itself)",
+            file=f"{file}, line {node.start_mark.line + 1}",
+            fix="write the values out plainly",
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -95,7 +109,7 @@ def load_yaml_text(text: str, file: str = "<string>") -> LocatedYaml:
     ScenarioError
         On a YAML syntax error (with its line), a duplicate key or a merge key.
     """
-    loader = yaml.SafeLoader(text)
+    loader = LimitedSafeLoader(text)
     try:
         try:
             node = loader.get_single_node()
@@ -109,10 +123,17 @@ def load_yaml_text(text: str, file: str = "<string>") -> LocatedYaml:
             ) from None
         except yaml.YAMLError as err:
             raise ScenarioError(f"not valid YAML: {err}", file=file) from None
+        except RecursionError:
+            raise ScenarioError(
+                "values nested too deeply", file=file, fix="write the values out plainly"
+            ) from None
         if node is None:
             return LocatedYaml(data=None, lines={}, file=file)
         lines: dict[Path_, int] = {}
-        data = _walk(loader, node, (), lines, file)
+        try:
+            data = _walk(loader, node, (), lines, file)
+        except yaml.YAMLError as err:
+            raise ScenarioError(f"not valid YAML: {err}", file=file) from None
     finally:
         loader.dispose()
     return LocatedYaml(data=data, lines=lines, file=file)
@@ -122,11 +143,11 @@ def load_yaml(path: str | Path) -> LocatedYaml:
     """Read and parse the YAML file at ``path`` (see :func:`load_yaml_text`)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
+        text = read_text_limited(p, MAX_SCENARIO_BYTES, "the scenario file")
+    except DataError as err:
         raise ScenarioError(
-            f"cannot read scenario file: {err.strerror}",
+            err.message,
             file=str(p),
-            fix="check the path, or run `tradewar scenarios list` for the built-in names",
+            fix=err.fix or "check the path, or run `tradewar scenarios list` for the built-in names",
         ) from None
     return load_yaml_text(text, file=str(p))

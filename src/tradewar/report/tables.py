@@ -83,6 +83,10 @@ def _cite(m: Any) -> str:
     return "; ".join(parts)
 
 
+#: Columns of :func:`measure_rows` (also when a scenario has no measures).
+MEASURE_COLUMNS = ("measure", "from", "type", "who", "sectors", "years", "magnitude", "source or assumption")
+
+
 def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
     """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources."""
     rows = []
@@ -105,7 +109,7 @@ def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
                 "source or assumption": _cite(m),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
 
 
 def _num(v: Any) -> str:
