@@ -56,7 +56,7 @@ MAX_TABLE_BYTES = 512 * 1024 * 1024
 #: Most YAML aliases (``*name``) in one document.
 MAX_YAML_ALIASES = 100
 #: Most values (scalars, lists and mappings) in one YAML document with aliases expanded.
-MAX_YAML_NODES = 200_000
+MAX_YAML_NODES = 50_000
 
 #: How a user says an extreme value is deliberate, for error messages.
 OVERRIDE_HINT = "if the value is deliberate, add `extreme: true` to the measure"

@@ -231,6 +231,13 @@ def read_schedule_table(
         date column, ``as_of`` without a date column or before every date.
     """
     df = _read_csv(path, "the tariff schedule", "file", dtype={code_column: str})
+    if df.empty:
+        raise ScenarioError(
+            "the tariff schedule has no rows",
+            file=str(path),
+            field="file",
+            fix="check that this is the right file (one row per product code)",
+        )
     need = [c for c in (code_column, tariff_column, date_column, weight_column) if c]
     absent = [c for c in need if c not in df.columns]
     if absent:
@@ -314,17 +321,6 @@ def _check_plausible(df: pd.DataFrame, path: Path, column: str, unit: str, allow
     if allow_extreme or df.empty:
         return
     rates = df["_rate"]
-    top = int(rates.to_numpy().argmax())
-    if implausible_rate(float(rates.iloc[top])):
-        raise ScenarioError(
-            f"code {df['_code'].iloc[top]} has a tariff of {100 * rates.iloc[top]:g} % (above "
-            f"{100 * MAX_RATE:g} %), implausible",
-            file=str(path),
-            field=column,
-            expected=f"unit {unit}: " + ("25 = 25 %" if unit == "percent" else "0.25 = 25 %"),
-            fix="check the value and the measure's `unit:`; for a prohibitive measure use an "
-            f"import_ban; {OVERRIDE_HINT}",
-        )
     positive = rates[rates > 0]
     if unit == "fraction" and len(positive) and float(positive.median()) > FRACTION_LOOKS_PERCENT:
         raise ScenarioError(
@@ -335,6 +331,17 @@ def _check_plausible(df: pd.DataFrame, path: Path, column: str, unit: str, allow
             field=column,
             expected="unit fraction: 0.25 = 25 %",
             fix=f"set `unit: percent` in the measure; {OVERRIDE_HINT}",
+        )
+    top = int(rates.to_numpy().argmax())
+    if implausible_rate(float(rates.iloc[top])):
+        raise ScenarioError(
+            f"code {df['_code'].iloc[top]} has a tariff of {100 * rates.iloc[top]:g} % (above "
+            f"{100 * MAX_RATE:g} %), implausible",
+            file=str(path),
+            field=column,
+            expected=f"unit {unit}: " + ("25 = 25 %" if unit == "percent" else "0.25 = 25 %"),
+            fix="check the value and the measure's `unit:`; for a prohibitive measure use an "
+            f"import_ban; {OVERRIDE_HINT}",
         )
 
 
