@@ -641,7 +641,14 @@ class TariffScheduleMeasure(_Bilateral):
     @field_validator("as_of", mode="before")
     @classmethod
     def _date(cls, v: Any) -> Any:
-        return v.isoformat() if isinstance(v, dt.date) else v
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, str):
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"{v!r} is not a date; fix: write it as YYYY-MM-DD") from None
+        return v
 
 
 Measure = Annotated[

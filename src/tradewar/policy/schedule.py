@@ -283,7 +283,7 @@ def read_schedule_table(
             raise ScenarioError("weights must be non-negative numbers", file=str(path), field=weight_column)
         df["_weight"] = w
     if date_column:
-        df["_date"] = pd.to_datetime(df[date_column], errors="coerce")
+        df["_date"] = pd.to_datetime(df[date_column], errors="coerce", format="ISO8601")
         if df["_date"].isna().any():
             raise ScenarioError("unreadable dates", file=str(path), field=date_column, fix="use YYYY-MM-DD")
         if as_of is not None:

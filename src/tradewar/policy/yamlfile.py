@@ -98,7 +98,15 @@ def _walk(loader: LimitedSafeLoader, node: yaml.Node, path: Path_, lines: dict[P
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(loader, v, (*path, i), lines, file) for i, v in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as err:  # e.g. a date such as 2026-13-45
+        raise ScenarioError(
+            f"{node.value!r} cannot be read ({err})",
+            file=f"{file}, line {node.start_mark.line + 1}",
+            field=".".join(str(p) for p in path) or None,
+            fix="quote values that are not meant as dates or numbers, and check dates (YYYY-MM-DD)",
+        ) from None
 
 
 def load_yaml_text(text: str, file: str = "<string>") -> LocatedYaml:
@@ -109,34 +117,42 @@ def load_yaml_text(text: str, file: str = "<string>") -> LocatedYaml:
     ScenarioError
         On a YAML syntax error (with its line), a duplicate key or a merge key.
     """
-    loader = LimitedSafeLoader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as err:
-            mark = err.problem_mark or err.context_mark
-            line = f", line {mark.line + 1}" if mark is not None else ""
-            raise ScenarioError(
-                f"not valid YAML: {err.problem or err}",
-                file=f"{file}{line}",
-                fix="check indentation and that lists start with '- ' (a YAML linter helps)",
-            ) from None
-        except yaml.YAMLError as err:
-            raise ScenarioError(f"not valid YAML: {err}", file=file) from None
-        except RecursionError:
-            raise ScenarioError(
-                "values nested too deeply", file=file, fix="write the values out plainly"
-            ) from None
+        loader = LimitedSafeLoader(text)
+    except yaml.YAMLError as err:  # the reader refuses control characters up front
+        raise ScenarioError(f"not valid YAML text: {err}", file=file, fix=_TEXT_FIX) from None
+    try:
+        node = loader.get_single_node()
         if node is None:
             return LocatedYaml(data=None, lines={}, file=file)
         lines: dict[Path_, int] = {}
-        try:
-            data = _walk(loader, node, (), lines, file)
-        except yaml.YAMLError as err:
-            raise ScenarioError(f"not valid YAML: {err}", file=file) from None
+        data = _walk(loader, node, (), lines, file)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise ScenarioError(
+            f"not valid YAML: {err.problem or err}",
+            file=f"{file}{line}",
+            fix="check indentation and that lists start with '- ' (a YAML linter helps)",
+        ) from None
+    except yaml.YAMLError as err:
+        raise ScenarioError(f"not valid YAML: {err}", file=file, fix=_TEXT_FIX) from None
+    except RecursionError:
+        raise ScenarioError(
+            "values nested too deeply", file=file, fix="write the values out plainly"
+        ) from None
+    except (ValueError, TypeError, OverflowError) as err:  # e.g. a date such as 2026-13-45
+        raise ScenarioError(
+            f"a value cannot be read ({err})",
+            file=file,
+            fix="quote values that are not meant as dates or numbers, and check dates (YYYY-MM-DD)",
+        ) from None
     finally:
         loader.dispose()
     return LocatedYaml(data=data, lines=lines, file=file)
+
+
+_TEXT_FIX = "save the file as plain UTF-8 text (no control characters) and check its YAML"
 
 
 def load_yaml(path: str | Path) -> LocatedYaml:

@@ -272,7 +272,7 @@ def read_bundle(path: str | os.PathLike[str]) -> World:
     meta_dict = _manifest_part(manifest, "meta", dict, mpath)
     try:
         meta = WorldMeta.from_dict(meta_dict)
-    except (KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError, OverflowError) as err:
         raise DataError(
             f"meta cannot be read ({type(err).__name__}: {err})",
             file=str(mpath),
