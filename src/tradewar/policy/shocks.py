@@ -13,7 +13,8 @@ Measures are applied in the scenario's order (includes first); each measure in f
 the year writes the cells it covers, so **later measures override earlier ones**, except
 ``tariff`` with ``action: add``, which adds to the tariff in force. Per measure type:
 
-* ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (set) or += t (add).
+* ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (set) or += t (add);
+  a schedule writes the sectors it has lines for, within its ``sectors`` (default ``all``).
 * ``tariff_layer``: tariff[target -> imposer, sectors] = the World's named tariff layer.
 * ``export_control``: trade_cost[imposer -> target] = inf (ban), 1 + t_e (licence with
   tariff-equivalent t_e: a resource cost that raises no revenue) or 1 (lift).
@@ -219,7 +220,8 @@ def translate(
             tgt = [r_ix[r] for r in targets]
             if isinstance(m, TariffScheduleMeasure):
                 by_sector = sched[k]
-                secs_named = [s for s in world.sectors if s in by_sector.index]
+                chosen = set(_select(m.sectors, world.sectors, m.exclude_sectors))
+                secs_named = [s for s in world.sectors if s in by_sector.index and s in chosen]
                 for s in secs_named:
                     cell = np.ix_(tgt, imp, [s_ix[s]])
                     value = float(by_sector[s])

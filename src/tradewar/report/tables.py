@@ -86,11 +86,9 @@ def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
     rows = []
     for pm in scenario.measures:
         m = pm.measure
-        sectors = (
-            "from the schedule"
-            if isinstance(m, TariffScheduleMeasure)
-            else _codes(m.sectors, m.exclude_sectors)
-        )
+        sectors = _codes(m.sectors, m.exclude_sectors)
+        if isinstance(m, TariffScheduleMeasure):
+            sectors = "from the schedule" + ("" if sectors == "all" else f" ({sectors})")
         rows.append(
             {
                 "measure": m.name or "-",
