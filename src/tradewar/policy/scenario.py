@@ -389,9 +389,11 @@ class _Sel:
 
 
 def _foreign_pair(origins: _Sel, destinations: _Sel) -> tuple[str, str] | None:
-    """An (origin, destination) pair of different regions, the only cells a bilateral
-    measure acts on (domestic sales never carry one); None if the selections share only
-    the diagonal. ``all`` is taken to hold more regions than its exclusions and any list.
+    """An (origin, destination) pair of different regions, or None.
+
+    Bilateral measures act only on such pairs (domestic sales never carry one), so two
+    measures that meet only on the diagonal do not overlap. ``all`` is taken to hold more
+    regions than its exclusions and any list.
     """
     if origins.all and destinations.all:
         return "all", "all"
