@@ -20,11 +20,13 @@ from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
     DEFAULT_SCENARIO,
+    check_distinct_names,
     parse_years,
     run_scenarios,
     scenario_years,
     write_outputs,
 )
+from tradewar.world.load import parse_option_items
 
 
 class Deficits(StrEnum):
@@ -64,9 +66,21 @@ def run(
         Path | None,
         typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
     ] = None,
+    world_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--world-option",
+            help="Reader option of the world, KEY=VALUE (repeatable), e.g. --world-option year=2000; "
+            "also writable in the spec: wiod-eu:PATH?year=2000.",
+        ),
+    ] = None,
     deficits: Annotated[
         Deficits | None,
-        typer.Option("--deficits", help="Deficit rule of the engine (default: the scenario's, else data)."),
+        typer.Option(
+            "--deficits",
+            help="Deficit rule of the engine: data (deficits as in the World), fixed (share of world "
+            "income) or zero (closed first). Default: the scenario's, else data.",
+        ),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
 ) -> None:
@@ -75,8 +89,10 @@ def run(
     err = Console(stderr=True, soft_wrap=True)
     names = scenarios or [DEFAULT_SCENARIO]
     try:
+        options = parse_option_items(world_option)
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
+        check_distinct_names(loaded)
         total = sum(len(yrs or scenario_years(sc)) for sc in loaded)
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -98,12 +114,21 @@ def run(
                 data_dir=data_dir,
                 progress=progress,
                 deficits=deficits.value if deficits else None,
+                world_options=options,
             )
             bar.update(task, description="writing")
             html = None if no_report else render_report(runs)
             dest = write_outputs(runs, out, report_html=html)
     except TradewarError as exc:
         fail(exc)
+    for spec in dict.fromkeys(r.world_spec for r in runs):
+        w = next(r.world for r in runs if r.world_spec == spec)
+        console.print(
+            f"world {spec!r}: {w.meta.name}, base year {w.meta.year if w.meta.year is not None else 'not stated'}, "
+            f"{len(w.regions)} regions x {len(w.sectors)} sectors, {w.meta.unit}",
+            markup=False,
+            highlight=False,
+        )
     for r in runs:
         if r.world.meta.stylized:
             console.print(

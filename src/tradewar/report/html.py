@@ -279,6 +279,7 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     sc = run.scenario
     parts = [f"<h2>{_esc(sc.title)} <span class='small'>({_esc(sc.name)})</span></h2>"]
     parts.append(f"<p>{_esc(sc.description)}</p>")
+    parts.append(f"<p class='meta' id='{key}-deficits'>Deficits: {_esc(run.deficit_note())}.</p>")
     parts.append(f"<p class='headline'>{_esc(_headline(run))}</p>")
     parts.append("<h3>What was assumed</h3>")
     rows = measure_rows(sc, run.years)

@@ -123,8 +123,13 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
     }
     for c in df.columns:
         table.add_column(heads.get(c, c.replace("self_sufficiency_", "SS ")), justify="right")
+    caption = [
+        f"world base year {run.world.meta.year}" if run.world.meta.year is not None else "",
+        run.deficit_note(),
+    ]
     if run.chokepoints:
-        table.caption = "SS = self-sufficiency: domestic output / domestic use (ratio, not %)"
+        caption.append("SS = self-sufficiency: domestic output / domestic use (ratio, not %)")
+    table.caption = "\n".join(c for c in caption if c)
     for _, r in df.iterrows():
         table.add_row(*[str(r[c]) if c == "region" else _num(r[c]) for c in df.columns])
     return table
