@@ -27,6 +27,7 @@ from tradewar.runs import (
     write_outputs,
 )
 from tradewar.world.load import parse_option_items
+from tradewar.world.world import World
 
 
 class Deficits(StrEnum):
@@ -35,6 +36,10 @@ class Deficits(StrEnum):
     data = "data"
     fixed = "fixed"
     zero = "zero"
+
+
+def _year(world: World) -> str:
+    return "not stated" if world.meta.year is None else str(world.meta.year)
 
 
 def run(
@@ -124,7 +129,7 @@ def run(
     for spec in dict.fromkeys(r.world_spec for r in runs):
         w = next(r.world for r in runs if r.world_spec == spec)
         console.print(
-            f"world {spec!r}: {w.meta.name}, base year {w.meta.year if w.meta.year is not None else 'not stated'}, "
+            f"world {spec!r} ({w.meta.name}): base year {_year(w)}, "
             f"{len(w.regions)} regions x {len(w.sectors)} sectors, {w.meta.unit}",
             markup=False,
             highlight=False,

@@ -122,8 +122,9 @@ def run_scenario(
     data_dir: reference-data root for world specs such as ``cp2015``.
     progress: called as ``progress(label, done)`` after each solved year.
     deficits: the engine's deficit rule (``data``, ``fixed`` or ``zero``); default: the
-        scenario's (its own, else its includes'), else :data:`DEFAULT_DEFICITS` (``data``). With ``zero`` the World is first re-solved with zero
-        deficits (Caliendo and Parro's procedure) and every year is relative to that.
+        scenario's (its own, else its includes'), else :data:`DEFAULT_DEFICITS` (``data``).
+        With ``zero`` the World is first re-solved with zero deficits (Caliendo and
+        Parro's procedure) and every year is relative to that.
     tol, max_iter: solver settings.
     chokepoints: sectors whose self-sufficiency is reported (default
         :data:`CHOKEPOINT_SECTORS` present in the World).

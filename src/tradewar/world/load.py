@@ -141,6 +141,7 @@ def _option_functions() -> dict[str, Callable[..., World]]:
 
 
 _SCALARS = (int, float, str, bool)
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
 def _scalar_type(annotation: Any) -> Any:
