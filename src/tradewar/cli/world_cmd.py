@@ -15,33 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from tradewar.cli._errors import exclusive, user_errors
-from tradewar.errors import TradewarError
 from tradewar.world.describe import describe_world, region_table, sector_table
-from tradewar.world.load import FORMATS, SHIPPED, load_world, stylized_notice
+from tradewar.world.load import FORMATS, SHIPPED, load_world, parse_option_items, stylized_notice
 
 app = typer.Typer(help="Inspect baseline worlds.", no_args_is_help=True)
-
-
-def _parse_options(items: list[str] | None) -> dict[str, Any]:
-    """``KEY=VALUE`` strings to reader options (ints and floats converted)."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise TradewarError(
-                f"reader option {item!r} is not KEY=VALUE",
-                field="--option",
-                expected="KEY=VALUE, e.g. year=2000",
-            )
-        value: Any = raw
-        for cast in (int, float):
-            try:
-                value = cast(raw)
-                break
-            except ValueError:
-                continue
-        out[key.strip()] = value
-    return out
 
 
 def _json_default(obj: Any) -> Any:
@@ -68,13 +45,18 @@ def info(
     ] = None,
     option: Annotated[
         list[str] | None,
-        typer.Option("--option", "-o", help="reader option KEY=VALUE (repeatable), e.g. -o year=2000"),
+        typer.Option(
+            "--world-option",
+            "--option",
+            "-o",
+            help="reader option KEY=VALUE (repeatable), e.g. --world-option year=2000; or WORLD?year=2000",
+        ),
     ] = None,
 ) -> None:
     """Regions, sectors, totals, provenance and account checks of WORLD."""
     exclusive(csv=csv, json_out=json_out)
     with user_errors():
-        w = load_world(world, data_dir=data_dir, **_parse_options(option))
+        w = load_world(world, data_dir=data_dir, **parse_option_items(option))
         described = describe_world(w)
     notice = stylized_notice(w)
     if notice:

@@ -31,8 +31,11 @@ def _who(m: Any) -> str:
         return _codes(m.region)
     imp = _codes(m.imposer)
     tgt = _codes(m.target, m.exclude_targets)
-    if isinstance(m, ExportControlMeasure):
+    flow = getattr(m, "flow", "imports")
+    if isinstance(m, ExportControlMeasure) or flow == "exports":
         return f"{imp} on exports to {tgt}"
+    if flow == "both":
+        return f"{imp} on imports from and exports to {tgt}"
     return f"{imp} on imports from {tgt}"
 
 
@@ -81,11 +84,26 @@ def _cite(m: Any) -> str:
     return "; ".join(parts)
 
 
-def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
-    """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources."""
+def own_years(m: Any, last: int) -> list[int]:
+    """The years a measure is in force, an open end (``2026-``) taken up to ``last``."""
+    end = m.years.end if m.years.end is not None else max(last, m.years.start)
+    return list(range(m.years.start, end + 1))
+
+
+def measure_rows(scenario: Scenario, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources.
+
+    ``years``: the years whose magnitudes are shown (a run's years); None: each measure's
+    own years (open-ended ones up to the scenario's last year, else the default run's).
+    """
+    from tradewar.runs.result import DEFAULT_YEARS
+
+    end = None if scenario.years is None else scenario.years.end
+    last = DEFAULT_YEARS[-1] if end is None else end
     rows = []
     for pm in scenario.measures:
         m = pm.measure
+        shown = own_years(m, last) if years is None else years
         sectors = _codes(m.sectors, m.exclude_sectors)
         if isinstance(m, TariffScheduleMeasure):
             sectors = "from the schedule" + ("" if sectors == "all" else f" ({sectors})")
@@ -97,7 +115,7 @@ def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
                 "who": _who(m),
                 "sectors": sectors,
                 "years": m.years.label(),
-                "magnitude": _what(m, years),
+                "magnitude": _what(m, shown),
                 "source or assumption": _cite(m),
             }
         )
