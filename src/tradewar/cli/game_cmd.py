@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import numpy as np
 import pandas as pd
 import typer
 
 from tradewar.cli._errors import fail
-from tradewar.errors import TradewarError
+from tradewar.errors import ConvergenceError, TradewarError
 from tradewar.report.game import render_game_report
 from tradewar.strategy import (
     DEFAULT_INSTRUMENT,
@@ -123,6 +123,25 @@ def _setup(
     for label, value in setup.settings().items():
         typer.echo(f"{label}: {value}")
     return setup, _players(setup.model, players)
+
+
+#: What a command-line user can do when a game's solver fails, by command.
+_CONVERGENCE_FIX = {
+    "optimal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
+    "nash": "allow more best-response rounds (--max-iter), loosen --tol, or choose a coarser "
+    "--instrument (sector, uniform)",
+    "deal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
+}
+
+
+def _fail(err: TradewarError, command: str) -> NoReturn:
+    """Print ``err`` for a command-line user; convergence failures get command-line advice."""
+    if isinstance(err, ConvergenceError):
+        advice = _CONVERGENCE_FIX[command]
+        if "deficit rule 'zero'" in err.reason:
+            advice = "use --deficits zero, or " + advice
+        fail(err.within(f"game {command}", fix=advice))
+    fail(err)
 
 
 def _echo_frame(df: pd.DataFrame) -> None:
@@ -236,7 +255,7 @@ def optimal(
             bars=summary[["region", "own_welfare_change_pct", "others_mean_welfare_change_pct"]],
         )
     except TradewarError as err:
-        fail(err)
+        _fail(err, "optimal")
 
 
 @app.command("nash")
@@ -293,7 +312,7 @@ def nash(
             bars=summary[["region", "welfare_change_pct"]],
         )
     except TradewarError as err:
-        fail(err)
+        _fail(err, "nash")
 
 
 @app.command("deal")
@@ -359,4 +378,4 @@ def deal(
             bars=welfare,
         )
     except TradewarError as err:
-        fail(err)
+        _fail(err, "deal")

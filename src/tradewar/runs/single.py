@@ -187,12 +187,13 @@ def run_scenario(
         try:
             eq = solve(base, shocks[y], tol=tol, max_iter=max_iter, technology=tech)
         except ConvergenceError as err:
-            raise ConvergenceError(
-                f"scenario {sc.name!r}, year {y}: {err.message}",
-                residual=err.residual,
-                iterations=err.iterations,
-                tolerance=err.tolerance,
-            ) from None
+            advice = None
+            if rule != "zero" and "deficit rule 'zero'" in err.reason:
+                advice = (
+                    "try the deficit rule zero (`deficits: zero` in the scenario file, "
+                    "`--deficits zero` on the command line)"
+                )
+            raise err.within(f"scenario {sc.name!r}, year {y}", fix=advice) from None
         rec = eq.solver
         records.append(
             {
