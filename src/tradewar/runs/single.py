@@ -324,7 +324,6 @@ def run_scenarios(
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if not loaded:
         raise ScenarioError("no scenario given", field="scenario", fix="name a scenario or a file")
-    check_distinct_names(loaded)
     worlds: dict[str, tuple[World, Any]] = {}
     plans = []
     for sc in loaded:
@@ -341,6 +340,7 @@ def run_scenarios(
         yrs = parse_years(years) if years is not None else None
         translate(sc, w, yrs or scenario_years(sc))  # validate all scenarios before solving any
         plans.append((sc, key))
+    check_distinct_names(loaded)
     runs = []
     done = 0
 
