@@ -44,7 +44,9 @@ def _bars(df: pd.DataFrame, top: int) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def welfare_waterfall(decomposition: Decomposition, year: int | None = None, top: int = TOP_MEASURES) -> go.Figure:
+def welfare_waterfall(
+    decomposition: Decomposition, year: int | None = None, top: int = TOP_MEASURES
+) -> go.Figure:
     """A plotly waterfall of each region's welfare change (%) by measure in ``year`` (default: last)."""
     t = decomposition.table
     y = int(t["year"].max()) if year is None else year

@@ -180,7 +180,9 @@ class MeasureShocks:
         )
 
 
-_KNOWN_SHOCK_FIELDS = {"tariff", "trade_cost", "productivity", "quotas", "deficits", "description", "technology"}
+_KNOWN_SHOCK_FIELDS = {
+    "tariff", "trade_cost", "productivity", "quotas", "deficits", "description", "technology"
+}  # fmt: skip
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -209,12 +211,12 @@ def measure_shocks(
     from tradewar.policy.schedule import schedule_for_measure
 
     if by not in DECOMPOSE_BY:
-        raise ScenarioError(f"cannot decompose by {by!r}", field="decompose", expected=" | ".join(DECOMPOSE_BY))
+        raise ScenarioError(
+            f"cannot decompose by {by!r}", field="decompose", expected=" | ".join(DECOMPOSE_BY)
+        )
     measures = scenario.measures
     if not measures:
-        raise ScenarioError(
-            f"scenario {scenario.name!r} has no measure to decompose by", field="measures"
-        )
+        raise ScenarioError(f"scenario {scenario.name!r} has no measure to decompose by", field="measures")
     owners = [pm.label if by == "measure" else pm.scenario for pm in measures]
     names = tuple(dict.fromkeys(owners))
     owner_ix = [names.index(o) for o in owners]
@@ -333,20 +335,25 @@ class _Layout:
         ss_cells = np.flatnonzero(ss_mask)
         n_s, j_s = np.unravel_index(ss_cells, (N, J))
         rr, ss = np.repeat(regions, J), np.tile(sectors, N)
+        ss_sectors = [sectors[j] for j in j_s]
+
+        def money_name(stem: str) -> str:
+            return f"{stem}_usd_bn" if usd is not None else stem
+
         parts = [
             ("welfare_pct", "%", regions, [""] * N, [""] * N),
-            ("ev_usd_bn" if usd is not None else "ev", money_unit, regions, [""] * N, [""] * N),
+            (money_name("ev"), money_unit, regions, [""] * N, [""] * N),
             ("real_wage_pct", "%", regions, [""] * N, [""] * N),
             ("output_change_pct", "%", rr, [""] * (N * J), ss),
-            ("output_change_usd_bn" if usd is not None else "output_change", money_unit, rr, [""] * (N * J), ss),
+            (money_name("output_change"), money_unit, rr, [""] * (N * J), ss),
             (
-                "trade_change_usd_bn" if usd is not None else "trade_change",
+                money_name("trade_change"),
                 money_unit,
                 [regions[n] for n in n_f],
                 [regions[i] for i in i_f],
                 [sectors[j] for j in j_f],
             ),
-            ("self_sufficiency", "ratio", [regions[n] for n in n_s], [""] * len(n_s), [sectors[j] for j in j_s]),
+            ("self_sufficiency", "ratio", [regions[n] for n in n_s], [""] * len(n_s), ss_sectors),
         ]
         rows = pd.concat(
             [
@@ -504,7 +511,9 @@ def integrate_path(
         size = scale_of(np.stack(diffs))
         for (a, b), exact in zip(steps, diffs, strict=True):
             half = (b - a) / 2
-            c = sum(wg * half * slopes(a + half * (1 + xg), points[a][1]) for xg, wg in zip(x_g, w_g, strict=True))
+            c = sum(
+                wg * half * slopes(a + half * (1 + xg), points[a][1]) for xg, wg in zip(x_g, w_g, strict=True)
+            )
             resid = exact - c.sum(axis=0)
             worst = max(worst, float(np.max(np.abs(resid) / size, initial=0.0)))
             weight = np.abs(c)

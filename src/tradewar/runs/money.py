@@ -1,11 +1,11 @@
-"""Money metrics: results in the World's currency, converted to USD billion.
+r"""Money metrics: results in the World's currency, converted to USD billion.
 
 Equivalent variation (Hicks) of the exact real-income change. With the engine's
 homothetic (Cobb-Douglas) final demand, utility is proportional to real income
 ``I / Π_j P_j^α_j``, so the income change at *baseline* prices that gives the
 counterfactual utility is exactly
 
-.. math:: EV_n = (\\hat W_n - 1)\\, I_n, \\qquad \\hat W_n = \\hat I_n / \\prod_j \\hat P_{nj}^{\\alpha_{nj}}
+.. math:: EV_n = (\hat W_n - 1)\, I_n, \qquad \hat W_n = \hat I_n / \prod_j \hat P_{nj}^{\alpha_{nj}}
 
 with ``I_n = w_n L_n + R_n + D_n`` the region's baseline income (final expenditure:
 value added plus tariff revenue plus the trade deficit) in the base year of the World, and
