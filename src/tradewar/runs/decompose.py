@@ -511,9 +511,9 @@ def integrate_path(
         size = scale_of(np.stack(diffs))
         for (a, b), exact in zip(steps, diffs, strict=True):
             half = (b - a) / 2
-            c = sum(
-                wg * half * slopes(a + half * (1 + xg), points[a][1]) for xg, wg in zip(x_g, w_g, strict=True)
-            )
+            c = np.zeros((K, R))
+            for xg, wg in zip(x_g, w_g, strict=True):
+                c += wg * half * slopes(a + half * (1 + xg), points[a][1])
             resid = exact - c.sum(axis=0)
             worst = max(worst, float(np.max(np.abs(resid) / size, initial=0.0)))
             weight = np.abs(c)
