@@ -48,9 +48,11 @@ def _what(m: Any, years: Sequence[int]) -> str:
         return f"schedule {m.file} ({m.action}, {m.weights} weights)"
     if isinstance(m, ProductivityMeasure) and m.funding is not None:
         f = m.funding
+        fin = f.financing
         return (
-            f"{f.amount:g} {f.unit} spent {f.spent.label()}, return {f.rate_of_return:g} per unit "
-            "of spending -> productivity"
+            f"{f.amount:g} {f.unit} spent {f.spent.label()}, gross return {f.rate_of_return:g} a year "
+            f"-> productivity; financed by {fin.by} at a user cost of {fin.user_cost_rate:g} a year "
+            f"(normal return {fin.normal_return:g} + depreciation {fin.depreciation:g})"
         )
     if m.type == "tariff_layer":
         return f"tariffs of the world's layer {m.layer!r}"
@@ -132,22 +134,26 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
     y = run.years[-1] if year is None else year
     df = run.summary_table(y)
     table = Table(title=f"{run.scenario.name} on {run.world_spec}, {y} (% change vs. no measures)")
+    money = "EV = equivalent variation of the welfare change, base-year USD billion"
     heads = {
         "region": "region",
         "welfare_pct": "welfare %",
+        "ev_usd_bn": "EV USD bn",
         "real_wage_pct": "real wage %",
         "terms_of_trade_pct": "ToT %",
         "volume_of_trade_pct": "VoT %",
     }
     for c in df.columns:
         table.add_column(heads.get(c, c.replace("self_sufficiency_", "SS ")), justify="right")
-    caption = [
+    notes = [
         f"world base year {run.world.meta.year}" if run.world.meta.year is not None else "",
         run.deficit_note(),
     ]
+    if "ev_usd_bn" in df.columns:
+        notes.append(money)
     if run.chokepoints:
-        caption.append("SS = self-sufficiency: domestic output / domestic use (ratio, not %)")
-    table.caption = "\n".join(c for c in caption if c)
+        notes.append("SS = self-sufficiency: domestic output / domestic use (ratio, not %)")
+    table.caption = "\n".join(c for c in notes if c)
     for _, r in df.iterrows():
         table.add_row(*[str(r[c]) if c == "region" else _num(r[c]) for c in df.columns])
     return table
