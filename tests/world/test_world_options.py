@@ -95,3 +95,19 @@ def test_world_info_takes_world_option(panel: Path) -> None:
 
 def test_wiod_eu_year_from_the_spec(shared_data: Path) -> None:
     assert load_world(f"wiod-eu:{shared_data}?year=2000").meta.year == 2000
+
+
+def test_scenario_baseline_takes_reader_options(panel: Path) -> None:
+    from tradewar.policy import load_scenario_text
+    from tradewar.runs import run_scenario
+
+    sc = load_scenario_text(
+        "title: On a panel\ndescription: baseline with a reader option\n"
+        f"baseline: gravity:{panel}?year=2010\n"
+        "measures:\n  - type: tariff\n    action: set\n    imposer: USA\n    target: CAN\n    sectors: all\n"
+        "    magnitude: {unit: percent, value: 10}\n    years: 2026\n    assumption: test\n"
+    )
+    run = run_scenario(sc, years="2026")
+    assert run.world.meta.year == 2010 and run.world_spec.endswith("?year=2010")
+    with_flag = run_scenario(sc, years="2026", world_options={"year": "2000"})
+    assert with_flag.world.meta.year == 2000  # --world-option overrides the spec
