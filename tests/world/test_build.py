@@ -293,3 +293,125 @@ def test_write_build_and_safe_output(built, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert check_output_folder(empty) == empty
+
+
+# ---------------------------------------------------------------------------- command line
+SCENARIO = """\
+title: Chip controls on a built world
+description: end-to-end check that a built bundle runs
+years: 2026-2027
+measures:
+  - name: chip-tariff
+    type: tariff
+    action: set
+    imposer: USA
+    target: CHN
+    sectors: [SEMA, SEMM]
+    magnitude: {unit: percent, value: 50}
+    years: 2026-2027
+    assumption: test
+  - name: chip-ban
+    type: export_control
+    mode: ban
+    imposer: USA
+    target: CHN
+    sectors: [SEMA]
+    years: 2027-
+    assumption: test
+"""
+
+
+def _build_args(files: dict[str, Path], out: Path) -> list[str]:
+    return [
+        "world",
+        "build",
+        f"icio:{files['icio']}",
+        "--regions",
+        str(files["regions"]),
+        "--sectors",
+        str(files["sectors"]),
+        "--trade",
+        str(files["trade"]),
+        "--out",
+        str(out),
+    ]
+
+
+def test_cli_build_then_run(files: dict[str, Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tradewar.cli.main import app
+
+    runner = CliRunner()
+    bundle = tmp_path / "chips"
+    res = runner.invoke(app, _build_args(files, bundle))
+    assert res.exit_code == 0, res.output
+    assert "36 of 36 targets within tolerance" in res.output
+    assert "C26 split into SEMA, SEMM, ELE" in res.output
+    assert (bundle / CALIBRATION_FILE).is_file() and (bundle / "manifest.json").is_file()
+    assert read_bundle(bundle).meta.name == "chips"
+    scenario = tmp_path / "chips.yaml"
+    scenario.write_text(SCENARIO)
+    res = runner.invoke(
+        app, ["run", str(scenario), "--world", str(bundle), "--out", str(tmp_path / "run"), "--no-report"]
+    )
+    assert res.exit_code == 0, res.output
+    regions = pd.read_csv(tmp_path / "run" / "regions.csv")
+    assert set(regions["region"]) == {"USA", "CHN", "EU", "ROW"}
+    assert "stylized" not in res.output
+    # rebuilding over the bundle is allowed; over a foreign folder only with --force
+    assert runner.invoke(app, _build_args(files, bundle)).exit_code == 0
+    res = runner.invoke(app, _build_args(files, tmp_path / "run"))
+    assert res.exit_code == 2 and "--force" in res.output and "Traceback" not in res.output
+    assert (tmp_path / "run" / "regions.csv").is_file()
+
+
+def test_cli_build_errors_name_the_file(files: dict[str, Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tradewar.cli.main import app
+
+    bad = _write(tmp_path, "sectors.csv", SECTOR_MAP.replace("8471 8517", "8471 854231"))
+    args = _build_args(files, tmp_path / "out")
+    args[args.index("--sectors") + 1] = str(bad)
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    assert "error:" in res.output and str(bad) in res.output and "854231" in res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_download_oecd_wiring(
+    files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pymrio = pytest.importorskip("pymrio")
+    from typer.testing import CliRunner
+
+    from tradewar.cli.main import app
+
+    calls: list[dict[str, object]] = []
+
+    def fake_download(storage_folder: str, version: str = "v2023", years: object = None) -> None:
+        calls.append({"storage_folder": storage_folder, "version": version, "years": years})
+        Path(storage_folder).mkdir(parents=True, exist_ok=True)
+        (Path(storage_folder) / "ICIO2023_2020.csv").write_bytes(files["icio"].read_bytes())
+
+    monkeypatch.setattr(pymrio, "download_oecd", fake_download)
+    runner = CliRunner()
+    res = runner.invoke(app, ["world", "download-oecd", "2020", "--to", str(tmp_path / "icio")])
+    assert res.exit_code == 0, res.output
+    assert calls == [{"storage_folder": str(tmp_path / "icio"), "version": "v2023", "years": [2020]}]
+    assert "ICIO2023_2020.csv" in res.output and "tradewar world build icio:" in res.output
+    # a second call finds the file and does not download again
+    again = runner.invoke(app, ["world", "download-oecd", "2020", "--to", str(tmp_path / "icio")])
+    assert again.exit_code == 0
+    assert len(calls) == 1
+
+    def failing(storage_folder: str, version: str = "v2023", years: object = None) -> None:
+        raise OSError("no network")
+
+    monkeypatch.setattr(pymrio, "download_oecd", failing)
+    res = runner.invoke(app, ["world", "download-oecd", "2019", "--to", str(tmp_path / "icio")])
+    assert res.exit_code == 2 and "download failed" in res.output and "no network" in res.output
+    res = runner.invoke(app, ["world", "download-oecd", "1990"])
+    assert res.exit_code == 2 and "1995-2020" in res.output

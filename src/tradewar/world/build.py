@@ -31,7 +31,7 @@ import pandas as pd
 from tradewar.errors import ConcordanceError, DataError, UnknownCodeError
 from tradewar.world.aggregate import aggregate, read_concordance
 from tradewar.world.bundle import FORMAT, write_bundle
-from tradewar.world.calibration import Target, calibration_table, world_value
+from tradewar.world.calibration import Target, calibration_table, world_values
 from tradewar.world.codes import KNOWN_AGGREGATES, iso3_name
 from tradewar.world.readers._common import read_table
 from tradewar.world.split import (
@@ -153,21 +153,17 @@ def source_targets(world: World, services: Sequence[str], *, source: str) -> lis
     kinds: list[tuple[str, str, dict[str, str]]] = []
     has_goods = any(s not in services for s in world.sectors)
     has_services = any(s in services for s in world.sectors)
-    for i in regions:
-        for n in regions:
-            if i != n:
-                if has_goods:
-                    kinds.append(("bilateral_goods", f"goods:{i}>{n}", {"origin": i, "region": n}))
-                if has_services:
-                    kinds.append(("bilateral_services", f"services:{i}>{n}", {"origin": i, "region": n}))
+    pairs = [(i, n) for i in regions for n in regions if i != n]
+    for flow, wanted in (("goods", has_goods), ("services", has_services)):
+        if wanted:
+            kinds += [(f"bilateral_{flow}", f"{flow}:{i}>{n}", {"origin": i, "region": n}) for i, n in pairs]
     for r in regions:
         kinds.append(("gdp", f"gdp:{r}", {"region": r}))
         if has_goods:
             kinds.append(("exports_goods", f"exports:{r}", {"region": r}))
             kinds.append(("imports_goods", f"imports:{r}", {"region": r}))
-    out = []
-    for kind, key, labels in kinds:
-        probe = Target(
+    probes = [
+        Target(
             key=key,
             kind=kind,  # type: ignore[arg-type]
             labels=labels,
@@ -176,12 +172,15 @@ def source_targets(world: World, services: Sequence[str], *, source: str) -> lis
             source=source,
             tolerance=PRESERVE_RTOL,
         )
-        value = world_value(world, probe, services=services)
-        if value == 0.0:
-            out.append(probe.model_copy(update={"observed": 0.0, "relative": False, "tolerance": scale}))
-        else:
-            out.append(probe.model_copy(update={"observed": value}))
-    return out
+        for kind, key, labels in kinds
+    ]
+    values = world_values(world, probes, services=services)
+    return [
+        t.model_copy(update={"observed": float(v)})
+        if v != 0.0
+        else t.model_copy(update={"observed": 0.0, "relative": False, "tolerance": scale})
+        for t, v in zip(probes, values, strict=True)
+    ]
 
 
 def build_world(

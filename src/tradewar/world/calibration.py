@@ -344,6 +344,16 @@ def world_value(world: World, target: Target, *, services: Sequence[str] = ("DIG
     return _Accounts(world, tuple(services)).value(target)
 
 
+def world_values(
+    world: World, targets: Sequence[Target], *, services: Sequence[str] = ("DIG", "SRV")
+) -> np.ndarray:
+    """:func:`world_value` of many targets, computing the World's accounts once."""
+    for t in targets:
+        _check_unit(world, t)
+    acc = _Accounts(world, tuple(services))
+    return np.array([acc.value(t) for t in targets], dtype=float)
+
+
 def _describe(t: Target) -> str:
     lab = t.labels
     k = t.kind
@@ -404,10 +414,7 @@ def calibration_table(world: World, targets: Sequence[Target], **kw: Sequence[st
     unknown = set(kw) - {"services"}
     if unknown:
         raise TypeError(f"calibration_table() got unexpected keyword arguments {sorted(unknown)}")
-    acc = _Accounts(world, tuple(kw.get("services", ("DIG", "SRV"))))
-    for t in targets:
-        _check_unit(world, t)
-    value = np.array([acc.value(t) for t in targets], dtype=float)
+    value = world_values(world, targets, services=kw.get("services", ("DIG", "SRV")))
     observed = np.array([t.observed for t in targets], dtype=float)
     tolerance = np.array([t.tolerance for t in targets], dtype=float)
     relative = np.array([t.relative for t in targets], dtype=bool)
@@ -436,3 +443,23 @@ def calibration_table(world: World, targets: Sequence[Target], **kw: Sequence[st
         },
         columns=list(COLUMNS),
     )
+
+
+def calibration_summary(table: pd.DataFrame) -> str:
+    """One line: how many targets hold, and the largest relative error (key and percent).
+
+    ``table`` is a :func:`calibration_table`.
+    """
+    n, ok = len(table), int(table["within"].sum())
+    if n == 0:
+        return "no calibration targets"
+    finite = table[np.isfinite(table["error_pct"])]
+    worst = finite.loc[finite["error_pct"].abs().idxmax()] if len(finite) else table.iloc[0]
+    line = (
+        f"{ok} of {n} targets within tolerance; largest relative error {worst['error_pct']:+.3g} % "
+        f"({worst['key']}: {worst['what']})"
+    )
+    outside = table.loc[~table["within"], "key"].tolist()
+    if outside:
+        line += f"; outside tolerance: {', '.join(outside[:10])}" + (" ..." if len(outside) > 10 else "")
+    return line
