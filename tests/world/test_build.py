@@ -11,13 +11,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradewar.errors import ConcordanceError, DataError, UnknownCodeError
 from tradewar.world.aggregate import aggregate
 from tradewar.world.build import CALIBRATION_FILE, build_world, check_output_folder, write_build
 from tradewar.world.bundle import read_bundle
 from tradewar.world.readers.icio import FINAL_DEMAND, read_icio
-from tradewar.world.split import read_hs6_trade, read_sector_map, split_sectors, trade_shares
+from tradewar.world.split import SectorMap, read_hs6_trade, read_sector_map, split_sectors, trade_shares
+from tradewar.world.synthetic import synthetic_world
 from tradewar.world.world import World
 
 COUNTRIES = ["USA", "CN1", "CN2", "DEU", "FRA", "ROW"]
@@ -415,3 +418,34 @@ def test_cli_download_oecd_wiring(
     assert res.exit_code == 2 and "download failed" in res.output and "no network" in res.output
     res = runner.invoke(app, ["world", "download-oecd", "1990"])
     assert res.exit_code == 2 and "1995-2020" in res.output
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n_regions=st.integers(2, 4),
+    density=st.floats(0.2, 1.0),
+)
+def test_split_preserves_source_cells_and_accounts(seed: int, n_regions: int, density: float) -> None:
+    """Any trade table: pieces sum back to every source cell, every account closes."""
+    w = synthetic_world(n_regions, 3, seed=seed)
+    rng = np.random.default_rng(seed)
+    pairs = [(o, i) for o in w.regions for i in w.regions]
+    rows = [
+        (o, i, h, float(rng.uniform(0.0, 10.0)))
+        for o, i in pairs
+        for h in ("111111", "222222", "333333")
+        if rng.uniform() < density
+    ] or [(w.regions[0], w.regions[1], "111111", 1.0)]
+    trade = pd.DataFrame(rows, columns=["exporter", "importer", "hs6", "value"])
+    smap = SectorMap(
+        mapping={"S000": "A", "S002": "C"},
+        splits={"S001": {"B1": ("111111",), "B2": ("2222",), "B3": ("33",)}},
+    )
+    regions = {r: r for r in w.regions}
+    shares, _ = trade_shares(trade, smap, regions, w.regions, fallback_region=None)
+    np.testing.assert_allclose(shares["S001"].shares.sum(axis=2), 1.0)
+    split = split_sectors(w, smap, shares)  # validates every account
+    back = aggregate(split, sectors={s: s.split(">")[0] for s in split.sectors})
+    for var in ("intermediate", "final_demand", "value_added", "tariff"):
+        np.testing.assert_allclose(back.data[var].values, w.data[var].values, rtol=1e-9, atol=1e-9)
