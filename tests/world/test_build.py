@@ -449,3 +449,51 @@ def test_split_preserves_source_cells_and_accounts(seed: int, n_regions: int, de
     back = aggregate(split, sectors={s: s.split(">")[0] for s in split.sectors})
     for var in ("intermediate", "final_demand", "value_added", "tariff"):
         np.testing.assert_allclose(back.data[var].values, w.data[var].values, rtol=1e-9, atol=1e-9)
+
+
+TARGETS = """key,kind,origin,region,sector,observed,unit,source,tolerance,relative
+chips:USA,output_share,,USA,SEMA,0.25,fraction,test data,0.5,false
+goods:USA>CHN,bilateral_goods,USA,CHN,,1e9,USD million,test data,0.1,
+"""
+
+
+def test_observed_targets_reported_beside(files: dict[str, Path], source: World, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tradewar.cli.main import app
+
+    path = _write(tmp_path, "targets.csv", TARGETS)
+    b = build_world(
+        source, regions=files["regions"], sectors=files["sectors"], trade=files["trade"], targets=path
+    )
+    assert b.n_preserved == 36 and len(b.calibration) == 38 and b.preserved
+    rows = b.calibration.iloc[36:].set_index("key")
+    assert bool(rows.loc["chips:USA", "within"]) and not bool(rows.loc["goods:USA>CHN", "within"])
+    share = (
+        b.world.gross_output.sel(region="USA", sector="SEMA") / b.world.gross_output.sel(sector="SEMA").sum()
+    )
+    assert rows.loc["chips:USA", "world"] == pytest.approx(float(share))
+    args = [*_build_args(files, tmp_path / "b"), "--targets", str(path)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output  # observed targets outside tolerance do not fail a build
+    assert "observed targets: 1 of 2 targets within tolerance" in res.output
+    assert len(pd.read_csv(tmp_path / "b" / CALIBRATION_FILE)) == 38
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (TARGETS.replace("output_share", "output_shar"), "field 'kind': data row 1"),
+        (TARGETS.replace("0.25,fraction", "x,fraction"), "data row 1 .*could not convert"),
+        (TARGETS.replace(",false", ",maybe"), "relative must be true or false"),
+        (TARGETS.replace(",,USA,SEMA", ",,,SEMA"), "needs labels"),
+        (TARGETS.replace("tolerance,relative", "tol,relative"), r"\['tolerance'\] not found"),
+    ],
+)
+def test_read_targets_errors(tmp_path: Path, text: str, match: str) -> None:
+    from tradewar.world.calibration import read_targets
+
+    path = _write(tmp_path, "targets.csv", text)
+    with pytest.raises(DataError, match=match) as err:
+        read_targets(path)
+    assert "targets.csv" in str(err.value)

@@ -210,6 +210,10 @@ def build(
             "--output-shares", help="observed output shares of split pieces CSV: region,sector,share"
         ),
     ] = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option("--targets", help="observed targets CSV to report beside the source's aggregates"),
+    ] = None,
     services: Annotated[
         str, typer.Option("--services", help="service sectors among the target codes, comma-separated")
     ] = ",".join(DEFAULT_SERVICES),
@@ -240,6 +244,7 @@ def build(
             sectors=sectors,
             trade=trade,
             output_shares=output_shares,
+            targets=targets,
             services=tuple(s.strip() for s in services.split(",") if s.strip()),
             name=name or out.name,
         )
@@ -253,12 +258,13 @@ def build(
     for note in w.meta.notes:
         if "split into" in note or "countries of the HS6" in note or note.startswith("imputed"):
             console.print(f"  {note}", markup=False)
-    console.print(
-        f"calibration against the source's aggregates: {calibration_summary(result.calibration)}",
-        markup=False,
-    )
+    n = result.n_preserved
+    table = result.calibration
+    console.print(f"source's aggregates preserved: {calibration_summary(table.iloc[:n])}", markup=False)
+    if len(table) > n:
+        console.print(f"observed targets: {calibration_summary(table.iloc[n:])}", markup=False)
     console.print(f"wrote {path} ({CALIBRATION_FILE} inside)", markup=False)
-    if not result.calibration["within"].all():
+    if not result.preserved:
         raise typer.Exit(1)
 
 
