@@ -497,3 +497,30 @@ def test_read_targets_errors(tmp_path: Path, text: str, match: str) -> None:
     with pytest.raises(DataError, match=match) as err:
         read_targets(path)
     assert "targets.csv" in str(err.value)
+
+
+def test_baci_file_as_released(tmp_path: Path) -> None:
+    """BACI's own layout (t, i, j, k, v, q; numeric countries; k without leading zeros)."""
+    countries = _write(
+        tmp_path,
+        "country_codes_V202401.csv",
+        'country_code,country_name,country_iso2,country_iso3\n156,China,CN,CHN\n490,"Other Asia, nes",,S19\n'
+        "842,USA,US,USA\n",
+    )
+    baci = _write(
+        tmp_path,
+        "BACI_HS17_Y2022_V202401.csv",
+        "t,i,j,k,v,q\n2022,490,156,854231,100.5,1.0\n2022,842,490,10121,2.0,0.1\n",
+    )
+    df = read_hs6_trade(baci, baci_countries=countries)
+    assert df["exporter"].tolist() == ["TWN", "USA"]
+    assert df["importer"].tolist() == ["CHN", "TWN"]
+    assert df["hs6"].tolist() == ["854231", "010121"]
+    assert df["value"].tolist() == [100.5, 2.0]
+    with pytest.raises(DataError, match="looks like CEPII BACI") as err:
+        read_hs6_trade(baci)
+    assert "--baci-countries" in str(err.value)
+    bad = _write(tmp_path, "baci_bad.csv", "t,i,j,k,v,q\n2022,999,156,854231,1.0,1.0\n")
+    with pytest.raises(DataError, match="'999'") as err:
+        read_hs6_trade(bad, baci_countries=countries)
+    assert "baci_bad.csv" in str(err.value) and "field 'exporter'" in str(err.value)

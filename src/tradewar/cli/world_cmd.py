@@ -204,6 +204,12 @@ def build(
             "--trade", help="bilateral HS6 trade CSV: exporter,importer,hs6,value (e.g. from CEPII BACI)"
         ),
     ] = None,
+    baci_countries: Annotated[
+        Path | None,
+        typer.Option(
+            "--baci-countries", help="BACI's country_codes CSV, when --trade is a BACI file as released"
+        ),
+    ] = None,
     output_shares: Annotated[
         Path | None,
         typer.Option(
@@ -245,6 +251,7 @@ def build(
             trade=trade,
             output_shares=output_shares,
             targets=targets,
+            baci_countries=baci_countries,
             services=tuple(s.strip() for s in services.split(",") if s.strip()),
             name=name or out.name,
         )

@@ -204,6 +204,7 @@ def build_world(
     trade: str | os.PathLike[str] | pd.DataFrame | None = None,
     output_shares: str | os.PathLike[str] | pd.DataFrame | None = None,
     targets: str | os.PathLike[str] | Sequence[Target] | None = None,
+    baci_countries: str | os.PathLike[str] | None = None,
     services: Sequence[str] = DEFAULT_SERVICES,
     name: str = "built",
 ) -> Build:
@@ -228,6 +229,8 @@ def build_world(
         Observed statistics to report beside the source's aggregates (CSV, see
         :func:`tradewar.world.calibration.read_targets`, or Targets), in the built
         World's codes and unit.
+    baci_countries
+        BACI's country-code file, when ``trade`` is a BACI file as released.
     services
         Service sectors among the target codes (for the goods/services totals).
     name
@@ -276,7 +279,9 @@ def build_world(
                 fix="pass --trade FILE (e.g. an extract of CEPII BACI), or map each source sector "
                 "to one target",
             )
-        trade_df = trade if isinstance(trade, pd.DataFrame) else read_hs6_trade(trade)
+        trade_df = (
+            trade if isinstance(trade, pd.DataFrame) else read_hs6_trade(trade, baci_countries=baci_countries)
+        )
         tfile = None if isinstance(trade, pd.DataFrame) else str(trade)
         shares, unmapped = trade_shares(
             trade_df, smap, rmap, world.regions, fallback_region=rmap.get("ROW"), file=tfile
