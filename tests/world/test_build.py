@@ -524,3 +524,26 @@ def test_baci_file_as_released(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="'999'") as err:
         read_hs6_trade(bad, baci_countries=countries)
     assert "baci_bad.csv" in str(err.value) and "field 'exporter'" in str(err.value)
+
+
+def test_output_shares_that_cannot_be_met(files: dict[str, Path], source: World, tmp_path: Path) -> None:
+    # ROW's trade in the table has no electronics codes, so its ELE piece has no sales to scale
+    shares = _write(tmp_path, "shares.csv", "region,sector,share\nROW,SEMA,0.3\nROW,SEMM,0.3\nROW,ELE,0.4\n")
+    with pytest.raises(DataError, match="cannot be met") as err:
+        build_world(
+            source,
+            regions=files["regions"],
+            sectors=files["sectors"],
+            trade=files["trade"],
+            output_shares=shares,
+        )
+    assert "shares.csv" in str(err.value) and "fix:" in str(err.value)
+    unknown = _write(tmp_path, "shares2.csv", "region,sector,share\nROW,AGR,1.0\n")
+    with pytest.raises(UnknownCodeError, match="'AGR'"):
+        build_world(
+            source,
+            regions=files["regions"],
+            sectors=files["sectors"],
+            trade=files["trade"],
+            output_shares=unknown,
+        )

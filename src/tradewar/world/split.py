@@ -430,7 +430,9 @@ def trade_shares(
     return out, unmapped
 
 
-def _rebalance_rows(rows: np.ndarray, target: np.ndarray, source: str, pieces: tuple[str, ...]) -> np.ndarray:
+def _rebalance_rows(
+    rows: np.ndarray, target: np.ndarray, source: str, pieces: tuple[str, ...], file: str | None
+) -> np.ndarray:
     """RAS the row split X[i, k, m] to piece outputs ``target[i, k]`` keeping Σ_k X = source cells."""
     cells = rows.sum(axis=1)
     try:
@@ -439,6 +441,7 @@ def _rebalance_rows(rows: np.ndarray, target: np.ndarray, source: str, pieces: t
         raise DataError(
             f"the observed output shares of {source} ({', '.join(pieces)}) cannot be met from the "
             f"trade-share split: {err.message}",
+            file=file,
             field="share",
             expected="a positive share only for pieces the trade table gives some sales in that region",
             fix="set that share to 0, or extend the HS6 trade table",
@@ -610,7 +613,7 @@ def _impose_output_shares(
         omega = omega / np.where(listed, total, 1.0)[:, None]
         s = world.sectors.index(code)
         target = np.where(listed[:, None], np.nan_to_num(omega) * x[:, s][:, None], prior_out)
-        bal = _rebalance_rows(block, target, code, tuple(ks))
+        bal = _rebalance_rows(block, target, code, tuple(ks), file)
         Zr = Zr.copy()
         Fr = Fr.copy()
         Zr[:, lo : lo + len(ks)] = bal[:, :, : R * S].reshape(R, len(ks), R, S)
