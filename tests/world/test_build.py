@@ -547,3 +547,34 @@ def test_output_shares_that_cannot_be_met(files: dict[str, Path], source: World,
             trade=files["trade"],
             output_shares=unknown,
         )
+
+
+def test_source_imputation_carried_into_pieces() -> None:
+    from dataclasses import replace
+
+    w = synthetic_world(2, 3, seed=3)
+    tariff_mask = np.zeros((2, 2, 3), bool)
+    tariff_mask[0, 1, 1] = True  # R000 -> R001, product S001 (the split one)
+    va_mask = np.zeros((2, 3), bool)
+    va_mask[1, 2] = True
+    w = replace(
+        w,
+        imputed=w.imputed.assign(
+            tariff=(("origin", "region", "product"), tariff_mask),
+            value_added=(("region", "sector"), va_mask),
+        ),
+    )
+    smap = SectorMap(mapping={"S000": "A", "S002": "C"}, splits={"S001": {"B1": ("11",), "B2": ("22",)}})
+    trade = pd.DataFrame(
+        [("R000", "R001", "110000", 1.0), ("R001", "R000", "220000", 1.0)],
+        columns=["exporter", "importer", "hs6", "value"],
+    )
+    shares, _ = trade_shares(trade, smap, {r: r for r in w.regions}, w.regions, fallback_region=None)
+    split = split_sectors(w, smap, shares)
+    t = split.imputed["tariff"]
+    assert bool(t.sel(origin="R000", region="R001", product="S001>B1"))
+    assert bool(t.sel(origin="R000", region="R001", product="S001>B2"))
+    assert int(t.sum()) == 2
+    va = split.imputed["value_added"]
+    assert bool(va.sel(region="R001", sector="S002")) and not bool(va.sel(region="R000", sector="S002"))
+    assert bool(va.sel(sector="S001>B1").all())

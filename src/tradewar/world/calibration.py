@@ -44,6 +44,7 @@ are 0, ±inf when only the observed value is 0). A target is ``within`` toleranc
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -406,7 +407,7 @@ def calibration_table(world: World, targets: Sequence[Target], **kw: Sequence[st
 
     """
     keys = [t.key for t in targets]
-    dup = sorted({k for k in keys if keys.count(k) > 1})
+    dup = sorted(k for k, n in Counter(keys).items() if n > 1)
     if dup:
         raise DataError(
             f"target keys {dup[:10]} are used more than once",

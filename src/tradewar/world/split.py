@@ -524,14 +524,18 @@ def split_sectors(
     theta2 = world.theta.values[par]
     is_piece = np.array(split, dtype=bool)
     imp_z = np.broadcast_to(is_piece[None, :, None, None] | is_piece[None, None, None, :], Z2.shape)
-    old_imp = {k: world.imputed[k].values for k in world.imputed.data_vars}
     masks = {
-        "intermediate": imp_z | old_imp.get("intermediate", np.zeros(Z.shape, bool))[:, par][:, :, :, par],
-        "final_demand": np.broadcast_to(is_piece[None, :, None], Fr.shape)
-        | old_imp.get("final_demand", np.zeros(F.shape, bool))[:, par, :],
-        "value_added": np.broadcast_to(is_piece[None, :], va2.shape)
-        | old_imp.get("value_added", np.zeros((R, S), bool))[:, par],
+        "intermediate": imp_z,
+        "final_demand": np.broadcast_to(is_piece[None, :, None], Fr.shape),
+        "value_added": np.broadcast_to(is_piece[None, :], va2.shape),
     }
+    # cells imputed in the source stay imputed in their pieces
+    for var in world.imputed.data_vars:
+        old = world.imputed[var].values
+        axes = [k for k, d in enumerate(world.imputed[var].dims) if d in ("product", "sector")]
+        for ax in axes:
+            old = np.take(old, par, axis=ax)
+        masks[str(var)] = masks.get(str(var), np.zeros(old.shape, bool)) | old
     names = dict(world.meta.sector_names)
     for code, parts in sector_map.splits.items():
         for k in parts:
