@@ -263,7 +263,7 @@ def build(
         markup=False,
     )
     for note in w.meta.notes:
-        if "split into" in note or "countries of the HS6" in note or note.startswith("imputed"):
+        if "split into" in note or "of the HS6 trade table" in note or note.startswith("imputed"):
             console.print(f"  {note}", markup=False)
     n = result.n_preserved
     table = result.calibration

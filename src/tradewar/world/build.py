@@ -304,7 +304,8 @@ def build_world(
     notes = list(built.meta.notes)
     if unmapped:
         notes.append(
-            f"{len(unmapped)} countries of the HS6 trade table not in the region concordance counted in "
+            f"{len(unmapped)} {'country' if len(unmapped) == 1 else 'countries'} of the HS6 trade table "
+            "not in the region concordance counted in "
             f"{rmap.get('ROW')} (the region of the source's ROW): {', '.join(unmapped[:20])}"
         )
     receiving = list(dict.fromkeys(k for pieces in smap.splits.values() for k in pieces))
