@@ -578,3 +578,23 @@ def test_source_imputation_carried_into_pieces() -> None:
     va = split.imputed["value_added"]
     assert bool(va.sel(region="R001", sector="S002")) and not bool(va.sel(region="R000", sector="S002"))
     assert bool(va.sel(sector="S001>B1").all())
+
+
+def test_plain_aggregation_without_splits(source: World, tmp_path: Path) -> None:
+    sectors = _write(
+        tmp_path,
+        "plain.csv",
+        "from,to\nA01_02,AGR\nC26,ELE\nC27,ELE\nJ62_63,DIG\nK,SRV\n",
+    )
+    b = build_world(source, regions=REGIONS, sectors=sectors)
+    assert b.world.sectors == ["AGR", "ELE", "DIG", "SRV"] and b.preserved
+    assert not b.world.imputed.data_vars
+    assert "no sector split" in b.world.meta.notes[-1]
+    ref = aggregate(
+        source,
+        regions=REGIONS,
+        sectors={"A01_02": "AGR", "C26": "ELE", "C27": "ELE", "J62_63": "DIG", "K": "SRV"},
+    )
+    np.testing.assert_allclose(b.world.intermediate.values, ref.intermediate.values)
+    with pytest.raises(DataError, match="splits no sector"):
+        build_world(source, regions=REGIONS, sectors=sectors, output_shares=sectors)

@@ -310,9 +310,10 @@ def build_world(
         )
     receiving = list(dict.fromkeys(k for pieces in smap.splits.values() for k in pieces))
     notes.append(
-        "imputed: every cell in the rows and columns of "
-        + (", ".join(receiving) if receiving else "no sector")
-        + " (they receive split pieces); all other cells are sums of the source's cells"
+        f"imputed: every cell in the rows and columns of {', '.join(receiving)} (they receive split "
+        "pieces); all other cells are sums of the source's cells"
+        if receiving
+        else "no sector split: every cell is a sum of the source's cells"
     )
     meta = replace(
         built.meta,
