@@ -598,3 +598,55 @@ def test_plain_aggregation_without_splits(source: World, tmp_path: Path) -> None
     np.testing.assert_allclose(b.world.intermediate.values, ref.intermediate.values)
     with pytest.raises(DataError, match="splits no sector"):
         build_world(source, regions=REGIONS, sectors=sectors, output_shares=sectors)
+
+
+def test_cli_build_from_pymrio_folder(tmp_path: Path) -> None:
+    pymrio = pytest.importorskip("pymrio")
+    from typer.testing import CliRunner
+
+    from tradewar.cli.main import app
+
+    pymrio.load_test().save_all(tmp_path / "mrio")
+    regions = _write(
+        tmp_path,
+        "regions.csv",
+        "from,to\nreg1,NORTH\nreg2,NORTH\nreg3,NORTH\nreg4,SOUTH\nreg5,SOUTH\nreg6,SOUTH\n",
+    )
+    sectors = _write(
+        tmp_path,
+        "sectors.csv",
+        "from,to,hs6\nfood,AGR,\nmining,MAN,\nmanufactoring,HEAVY,72 73\nmanufactoring,LIGHT,61 62\n"
+        "electricity,SRV,\nconstruction,SRV,\ntrade,SRV,\ntransport,SRV,\nother,SRV,\n",
+    )
+    trade = _write(
+        tmp_path,
+        "trade.csv",
+        "exporter,importer,hs6,value\nreg1,reg4,720110,3\nreg1,reg4,610910,1\nreg5,reg2,620342,2\n",
+    )
+    out = tmp_path / "bundle"
+    res = CliRunner().invoke(
+        app,
+        [
+            "world",
+            "build",
+            f"pymrio:{tmp_path / 'mrio'}",
+            "--regions",
+            str(regions),
+            "--sectors",
+            str(sectors),
+            "--trade",
+            str(trade),
+            "--services",
+            "SRV",
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    w = read_bundle(out)
+    assert w.regions == ["NORTH", "SOUTH"] and w.sectors == ["AGR", "MAN", "HEAVY", "LIGHT", "SRV"]
+    assert w.meta.region_names["NORTH"] == "aggregate of reg1, reg2, reg3"
+    assert w.meta.unit == "Mill USD"
+    heavy = float(w.trade.sel(origin="NORTH", product="HEAVY", region="SOUTH"))
+    light = float(w.trade.sel(origin="NORTH", product="LIGHT", region="SOUTH"))
+    assert heavy == pytest.approx(3.0 * light)
