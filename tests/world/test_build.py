@@ -650,3 +650,10 @@ def test_cli_build_from_pymrio_folder(tmp_path: Path) -> None:
     heavy = float(w.trade.sel(origin="NORTH", product="HEAVY", region="SOUTH"))
     light = float(w.trade.sel(origin="NORTH", product="LIGHT", region="SOUTH"))
     assert heavy == pytest.approx(3.0 * light)
+
+
+def test_stylized_source_gives_stylized_world() -> None:
+    w = synthetic_world(2, 2, seed=5)
+    assert w.meta.stylized
+    b = build_world(w)
+    assert b.world.meta.stylized and b.preserved

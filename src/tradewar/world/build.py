@@ -318,7 +318,7 @@ def build_world(
     meta = replace(
         built.meta,
         source=f"{source.meta.source}; built by tradewar world build",
-        stylized=False,
+        stylized=source.meta.stylized,
         notes=tuple(notes),
     )
     built = replace(built, meta=meta)
