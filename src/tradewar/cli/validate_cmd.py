@@ -72,7 +72,16 @@ def _hindcast_tables(h: Hindcast, all_rows: bool) -> list[Table]:
     head.add_row(
         "US imports from China, all NAICS3 goods (%)", f"{a['model_pct']:+.1f}", f"{a['observed_pct']:+.1f}"
     )
-    head.add_row("US imports from the rest of the world (%)", "0 shock", f"{a['observed_row_pct']:+.1f}")
+    head.add_row(
+        "US imports from the rest of the world (%)",
+        f"{a['model_row_pct']:+.1f}",
+        f"{a['observed_row_pct']:+.1f}",
+    )
+    head.add_row(
+        "US imports from China relative to from ROW (%)",
+        f"{a['model_relative_pct']:+.1f}",
+        f"{a['observed_relative_pct']:+.1f}",
+    )
     head.add_row(
         "US tariff on China, 2017 -> 2019 (trade-weighted %)",
         f"{a['us_tariff_2017']:.1f} -> {a['us_tariff_2019']:.1f}",
@@ -94,6 +103,8 @@ def _hindcast_tables(h: Hindcast, all_rows: bool) -> list[Table]:
         ("spearman", "Spearman, sectors"),
         ("pearson_weighted", "Pearson, weighted by 2017 imports"),
         ("spearman_weighted", "Spearman, weighted by 2017 imports"),
+        ("pearson_relative", "Pearson, changes relative to imports from ROW"),
+        ("spearman_relative", "Spearman, changes relative to imports from ROW"),
     ):
         head.add_row(label, f"{c[k]:.3f}", "")
     head.caption = "; ".join(h.setup)

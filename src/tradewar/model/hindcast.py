@@ -104,9 +104,14 @@ class Hindcast:
         USD million), ``observed_pct``, ``model_pct``, ``us_tariff_2017`` /
         ``us_tariff_2019`` and ``cn_tariff_2017`` / ``cn_tariff_2019`` (percent), ``theta``.
     correlations: ``pearson``, ``spearman``, ``pearson_weighted``, ``spearman_weighted``
-        (weights: 2017 US imports from China).
+        (weights: 2017 US imports from China); ``pearson_relative`` and
+        ``spearman_relative`` of the changes relative to US imports from the rest of the
+        world in the same industry (``*_relative_pct`` columns; nets out the common growth
+        of US demand that the model does not have).
     aggregate: ``observed_pct`` and ``model_pct`` (US imports from China, all industries),
-        ``observed_row_pct`` (US imports from the rest of the world, observed),
+        ``observed_row_pct`` and ``model_row_pct`` (US imports from the rest of the world),
+        ``observed_relative_pct`` and ``model_relative_pct`` (from China relative to from
+        the rest of the world),
         ``us_tariff_2017/2019`` and ``cn_tariff_2017/2019`` (trade-weighted averages, %),
         ``hs6_us_tariff_2017/2019`` (simple averages of the HS6 schedule, %).
     world: the hindcast World.
@@ -186,9 +191,13 @@ def _hs6_simple_mean(path: Path, date: str) -> float:
 
 
 def hindcast_world(
-    data_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None, *, theta_scale: float = 1.0
 ) -> tuple[World, pd.DataFrame, pd.DataFrame]:
-    """The 2017 hindcast World, the observed imports table and the tariff table (see the module docstring)."""
+    """The 2017 hindcast World, the observed imports table and the tariff table (see the module docstring).
+
+    ``theta_scale`` multiplies every goods industry's trade elasticity (a sensitivity;
+    1 = Caliendo-Parro).
+    """
     folder = _folder(data_dir)
     imp = _monthly(folder / "imports_by_naics.csv")
     exp = _monthly(folder / "exports_by_naics.csv")
@@ -222,7 +231,7 @@ def hindcast_world(
         if srv <= 0:
             raise DataError(f"goods output of {code} exceeds its GDP with the imputations", field="GDP")
         T[n, J, n] = srv
-    theta = np.concatenate([_theta(data_dir, codes), [THETA_SERVICES]])
+    theta = np.concatenate([_theta(data_dir, codes) * theta_scale, [THETA_SERVICES]])
     us17 = _annual(imp, 2017)["tariff"].reindex(codes).to_numpy() / 100.0
     cn17 = _annual(exp, 2017)["tariff"].reindex(codes).to_numpy() / 100.0
     tariff = np.zeros((3, 3, J + 1))  # [origin, region, product]
@@ -287,12 +296,18 @@ def weighted_spearman(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None)
     return weighted_pearson(rx, ry, w)
 
 
-def run_hindcast(data_dir: str | os.PathLike[str] | None = None, *, tol: float = 1e-10) -> Hindcast:
-    """Build the 2017 world, apply the 2019 US-China tariffs, compare with observed imports."""
+def run_hindcast(
+    data_dir: str | os.PathLike[str] | None = None, *, tol: float = 1e-10, theta_scale: float = 1.0
+) -> Hindcast:
+    """Build the 2017 world, apply the 2019 US-China tariffs, compare with observed imports.
+
+    ``theta_scale`` multiplies the trade elasticities of the goods industries (a
+    sensitivity; the default 1 is Caliendo-Parro's Table 1).
+    """
     from tradewar.model.shock import Shock
     from tradewar.model.solver import solve
 
-    world, observed, tariffs = hindcast_world(data_dir)
+    world, observed, tariffs = hindcast_world(data_dir, theta_scale=theta_scale)
     codes = list(observed.index)
     sector_da = world.tariff.sel(origin="CHN", region="USA").copy(
         data=np.concatenate([tariffs["us_tariff_2019"].to_numpy() / 100.0, [0.0]])
@@ -313,6 +328,13 @@ def run_hindcast(data_dir: str | os.PathLike[str] | None = None, *, tol: float =
     table = observed.copy()
     table["observed_pct"] = 100.0 * (table["imports_2019"] / table["imports_2017"] - 1.0)
     table["model_pct"] = 100.0 * (cf / base - 1.0)
+    # relative to US imports from the rest of the world (nets out common US demand growth)
+    row = eq.flows.sel(origin="ROW", region="USA", product=codes)
+    row_hat = row["counterfactual"].to_numpy() / row["baseline"].to_numpy()
+    table["observed_relative_pct"] = 100.0 * (
+        (table["imports_2019"] / table["imports_2017"]) / (table["row_2019"] / table["row_2017"]) - 1.0
+    )
+    table["model_relative_pct"] = 100.0 * ((cf / base) / row_hat - 1.0)
     table = table.join(tariffs)
     table["theta"] = np.asarray(world.theta.sel(product=codes).values)
     keep = table["imports_2017"] > 0
@@ -324,6 +346,9 @@ def run_hindcast(data_dir: str | os.PathLike[str] | None = None, *, tol: float =
         "pearson_weighted": weighted_pearson(x, y, w),
         "spearman_weighted": weighted_spearman(x, y, w),
     }
+    xr_, yr_ = (table.loc[keep, c].to_numpy() for c in ("model_relative_pct", "observed_relative_pct"))
+    corr["pearson_relative"] = weighted_pearson(xr_, yr_)
+    corr["spearman_relative"] = weighted_spearman(xr_, yr_)
     wts = table["imports_2017"] / table["imports_2017"].sum()
     x17 = observed["imports_2017"]
     folder = _folder(data_dir)
@@ -331,6 +356,7 @@ def run_hindcast(data_dir: str | os.PathLike[str] | None = None, *, tol: float =
         "observed_pct": 100.0 * (table["imports_2019"].sum() / x17.sum() - 1.0),
         "model_pct": 100.0 * (cf.sum() / base.sum() - 1.0),
         "observed_row_pct": 100.0 * (table["row_2019"].sum() / table["row_2017"].sum() - 1.0),
+        "model_row_pct": 100.0 * (row["counterfactual"].sum() / row["baseline"].sum() - 1.0).item(),
         "us_tariff_2017": float(wts @ table["us_tariff_2017"]),
         "us_tariff_2019": float(wts @ table["us_tariff_2019"]),
         "cn_tariff_2017": float(np.average(table["cn_tariff_2017"], weights=world.trade.sel(
@@ -338,6 +364,12 @@ def run_hindcast(data_dir: str | os.PathLike[str] | None = None, *, tol: float =
         "cn_tariff_2019": float(np.average(table["cn_tariff_2019"], weights=world.trade.sel(
             origin="USA", region="CHN", product=codes).values)),
     }  # fmt: skip
+    aggregate["observed_relative_pct"] = 100.0 * (
+        (1 + aggregate["observed_pct"] / 100) / (1 + aggregate["observed_row_pct"] / 100) - 1
+    )
+    aggregate["model_relative_pct"] = 100.0 * (
+        (1 + aggregate["model_pct"] / 100) / (1 + aggregate["model_row_pct"] / 100) - 1
+    )
     hs6 = folder / "us_tariffs_2020.csv"
     if hs6.is_file():
         aggregate["hs6_us_tariff_2017"] = _hs6_simple_mean(hs6, "2018-01-01")
