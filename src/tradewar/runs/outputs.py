@@ -17,13 +17,17 @@ import platform
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tradewar.errors import ScenarioError
 from tradewar.outdir import check_destination, destination, output_folder
-from tradewar.runs.result import ScenarioRun
+from tradewar.runs.result import DEFICIT_RULES, ScenarioRun
+from tradewar.runs.single import check_distinct_names
+
+if TYPE_CHECKING:
+    from tradewar.runs.decompose import Decomposition
 
 
 def _versions() -> dict[str, str]:
@@ -44,6 +48,7 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
         "years": list(first.years),
         "world": {
             "spec": first.world_spec,
+            "year": first.world.meta.year,
             "regions": first.world.regions,
             "sectors": first.world.sectors,
             "stylized": first.world.meta.stylized,
@@ -59,7 +64,10 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
                 "assumptions": list(r.scenario.assumptions),
                 "composed": r.scenario.to_dict(),
                 "world": r.world_spec,
+                "world_year": r.world.meta.year,
                 "deficits": r.deficits,
+                "deficits_from": r.deficits_from,
+                "deficits_meaning": DEFICIT_RULES.get(r.deficits),
                 "solver": list(r.solver),
                 "self_sufficiency_undefined": [
                     {"region": reg, "sector": sec, "reason": "neither makes nor uses the product"}
@@ -75,7 +83,9 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
 #: Output kind of a run folder (in its marker file, see :mod:`tradewar.outdir`).
 KIND = "run"
 #: The files a run folder holds.
-RUN_FILES = frozenset({"regions.csv", "sectors.csv", "flows.parquet", "summary.json", "report.html"})
+RUN_FILES = frozenset(
+    {"regions.csv", "sectors.csv", "flows.parquet", "summary.json", "report.html", "contributions.csv"}
+)
 
 
 def is_run_folder(folder: Path) -> bool:
@@ -94,9 +104,14 @@ def write_outputs(
     out_dir: str | os.PathLike[str],
     *,
     report_html: str | None = None,
+    decompositions: Sequence[Decomposition] = (),
     force: bool = False,
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
+
+    ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add
+    ``contributions.csv`` (all scenarios in one long table) and a ``decomposition`` record
+    (method, steps and convergence per year) to each scenario in ``summary.json``.
 
     An interruption (an exception, Ctrl-C, SIGTERM) leaves ``out_dir`` as it was and no
     half-written folder.
@@ -109,6 +124,7 @@ def write_outputs(
     """
     if not runs:
         raise ScenarioError("nothing to write: no scenario was run", field="scenario")
+    check_distinct_names([r.scenario for r in runs])
     with output_folder(out_dir, KIND, force=force, recognise=is_run_folder) as tmp:
         regions = pd.concat([r.regions for r in runs], ignore_index=True)
         sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
@@ -116,8 +132,16 @@ def write_outputs(
         regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
         sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
         flows.to_parquet(tmp / "flows.parquet", index=False)
+        summary = summary_dict(runs)
+        if decompositions:
+            table = pd.concat([d.table for d in decompositions], ignore_index=True)
+            table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")
+            records = {d.scenario: d.summary() for d in decompositions}
+            for sc in summary["scenarios"]:
+                if sc["name"] in records:
+                    sc["decomposition"] = records[sc["name"]]
         with open(tmp / "summary.json", "w", encoding="utf-8") as f:
-            json.dump(summary_dict(runs), f, indent=2, default=str)
+            json.dump(summary, f, indent=2, default=str)
             f.write("\n")
         if report_html is not None:
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
