@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mutations import damaged_bytes, damaged_json, damaged_yaml
 from typer.testing import CliRunner
@@ -260,6 +260,10 @@ def test_damaged_scenario_files_on_disk(data: bytes, tmp_path_factory: pytest.Te
 
 # ------------------------------------------------------------------------- tariff schedules
 @FUZZ
+@example(  # found by this test: an infinite trade weight made a sector's tariff NaN
+    schedule=SCHEDULE.replace(b"25,2025-05-14,10", b"25,2025-05-14,1e30810"),
+    scenario=SCHEDULE_SCENARIO.encode(),
+)
 @given(
     schedule=damaged_bytes([SCHEDULE]),
     scenario=st.one_of(st.just(SCHEDULE_SCENARIO.encode()), damaged_yaml([SCHEDULE_SCENARIO])),

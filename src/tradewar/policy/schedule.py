@@ -279,8 +279,10 @@ def read_schedule_table(
     _check_plausible(df, path, tariff_column, unit, allow_extreme)
     if weight_column:
         w = pd.to_numeric(df[weight_column], errors="coerce")
-        if w.isna().any() or (w < 0).any():
-            raise ScenarioError("weights must be non-negative numbers", file=str(path), field=weight_column)
+        if not np.isfinite(w).all() or (w < 0).any():
+            raise ScenarioError(
+                "weights must be finite non-negative numbers", file=str(path), field=weight_column
+            )
         df["_weight"] = w
     if date_column:
         df["_date"] = pd.to_datetime(df[date_column], errors="coerce", format="ISO8601")
@@ -367,8 +369,8 @@ def read_weights(path: Path, digits: int = 6) -> pd.Series:
             fix="write one row per product code with its trade value",
         )
     w = pd.to_numeric(df["value"], errors="coerce")
-    if w.isna().any() or (w < 0).any():
-        raise ScenarioError("weights must be non-negative numbers", file=str(path), field="value")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ScenarioError("weights must be finite non-negative numbers", file=str(path), field="value")
     return pd.Series(w.to_numpy(), index=df[key].astype(str).str.strip().str.zfill(digits), name="weight")
 
 
@@ -390,7 +392,10 @@ def sector_tariffs(
     if weights is None:
         df["w"] = 1.0
     else:
-        df["w"] = weights.groupby(level=0).sum().reindex(schedule.index).fillna(0.0).to_numpy()
+        w = weights.to_numpy(dtype=float)
+        top = float(np.max(w)) if len(w) else 0.0
+        scaled = weights / top if top > 0 else weights  # sums of huge weights must not overflow
+        df["w"] = scaled.groupby(level=0).sum().reindex(schedule.index).fillna(0.0).to_numpy()
     out = {}
     for s, g in df.groupby("sector", sort=False):
         total = g["w"].sum()
