@@ -144,6 +144,13 @@ def _is_above_or_at(path: Path, inner: Path) -> bool:
     return path == inner or path in inner.parents
 
 
+def _cwd() -> Path:
+    try:
+        return Path.cwd().resolve()
+    except OSError:  # the current folder was deleted: nothing can be above it
+        return Path("/\0deleted")
+
+
 def _home() -> Path | None:
     try:
         return Path.home().resolve()
@@ -206,7 +213,7 @@ def check_destination(
         not dest.name
         or real == Path(real.anchor)
         or real == _home()
-        or _is_above_or_at(real, Path.cwd().resolve())
+        or _is_above_or_at(real, _cwd())
     ):
         raise _refuse(
             str(given),
@@ -317,6 +324,13 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def recover(path: str | os.PathLike[str]) -> list[Path]:
     """Repair what a killed writer of ``path`` left behind; return the leftovers handled.
 
@@ -339,7 +353,7 @@ def recover(path: str | os.PathLike[str]) -> list[Path]:
     if not stale:
         return []
     with _signals_held():
-        olds = sorted((p for k, p in stale if k == "old"), key=lambda p: p.stat().st_mtime, reverse=True)
+        olds = sorted((p for k, p in stale if k == "old"), key=_mtime, reverse=True)
         if olds and not os.path.lexists(dest):
             os.rename(olds[0], dest)
             stale = [(k, p) for k, p in stale if p != olds[0]]
