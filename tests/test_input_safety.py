@@ -146,6 +146,7 @@ def test_recursive_alias_and_deep_nesting() -> None:
         ("escape", "points outside the bundle folder"),
         ("absolute", "points outside the bundle folder"),
         ("theta-text", "not numbers"),
+        ("label-bytes", "damaged table"),  # found by tests/fuzz: invalid UTF-8 decoded lazily
         ("manifest-list", "format is"),
         ("no-regions", "no 'regions'"),
     ],
@@ -172,6 +173,9 @@ def test_damaged_bundles(damage: str, match: str, bundle: Path, tmp_path: Path) 
         df["value"] = df["value"].astype(str)
         df.loc[0, "value"] = "four"
         df.to_parquet(theta)
+    elif damage == "label-bytes":
+        raw = theta.read_bytes()
+        theta.write_bytes(raw.replace(b"\x04\x00\x00\x00S000", b"\x04\x00\x00\x00\x80000", 1))
     elif damage == "manifest-list":
         manifest = [manifest]
     elif damage == "no-regions":

@@ -50,7 +50,7 @@ MEMORY_GROWTH = 400 * 1024**2
 HANG_SECONDS = 60
 
 FUZZ = settings(
-    max_examples=int(os.environ.get("TRADEWAR_FUZZ_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("TRADEWAR_FUZZ_EXAMPLES", "40")),
     deadline=timedelta(seconds=10),
     suppress_health_check=[
         HealthCheck.too_slow,
@@ -320,7 +320,7 @@ def test_damaged_bundles(data: st.DataObject, bundle: Path, tmp_path_factory: py
 runner = CliRunner()
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=20)
 @given(text=st.one_of(damaged_yaml(SCENARIOS), damaged_bytes([s.encode() for s in SCENARIOS])))
 def test_cli_never_prints_a_traceback(
     text: bytes, bundle: Path, tmp_path_factory: pytest.TempPathFactory
@@ -339,7 +339,7 @@ def test_cli_never_prints_a_traceback(
         assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
 
 
-@settings(FUZZ, max_examples=15)
+@settings(FUZZ, max_examples=10)
 @given(manifest=damaged_json('{"format": "tradewar-world", "version": 1}'))
 def test_cli_world_info_on_damaged_manifests(
     manifest: bytes, bundle: Path, tmp_path_factory: pytest.TempPathFactory

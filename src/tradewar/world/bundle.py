@@ -248,7 +248,14 @@ def read_bundle(path: str | os.PathLike[str]) -> World:
 
     def load(name: object, dims: tuple[str, ...], field: str, boolean: bool = False) -> np.ndarray:
         p = _bundle_file(root, name, field, mpath)
-        return _from_long(_read_table(p), dims, coords, p, boolean=boolean)
+        try:
+            return _from_long(_read_table(p), dims, coords, p, boolean=boolean)
+        except (UnicodeDecodeError, ValueError, TypeError) as err:  # pyarrow decodes lazily
+            raise DataError(
+                f"damaged table ({type(err).__name__}: {str(err)[:200]})",
+                file=str(p),
+                fix="the file is damaged: rewrite the bundle with write_bundle",
+            ) from None
 
     variables = _manifest_part(manifest, "variables", dict, mpath)
     if set(variables) != set(DIMS) or not all(isinstance(v, dict) for v in variables.values()):
