@@ -25,6 +25,7 @@ from tradewar.runs import (
     scenario_years,
     write_outputs,
 )
+from tradewar.world.load import stylized_notice
 
 
 class Deficits(StrEnum):
@@ -104,12 +105,9 @@ def run(
             dest = write_outputs(runs, out, report_html=html)
     except TradewarError as exc:
         fail(exc)
-    for r in runs:
-        if r.world.meta.stylized:
-            console.print(
-                f"[yellow]note:[/yellow] world {r.world_spec!r} is stylized: not for policy conclusions"
-            )
-            break
+    notices = {n for n in (stylized_notice(r.world) for r in runs) if n}
+    for notice in sorted(notices):
+        console.print(notice, style="yellow", markup=False)
     for r in runs:
         idle = [str(rec["year"]) for rec in r.solver if not rec["measures_in_force"]]
         if idle:
