@@ -683,7 +683,7 @@ def build_default_world(sources: Sources | None = None) -> World:
                 f"{k} ({c.source.publisher.split(';')[0]}, {'verified' if c.verified else 'not verified'})"
                 for k, c in src.cited.items()
             ),
-            "imputed: every cell except the US-China goods flows by sector, by the procedure in PROVENANCE.md",
+            "imputed: every cell except the US-China goods flows by sector (procedure in PROVENANCE.md)",
             "baseline tariffs as of January 2025 (MFN, FTAs, US-China trade war), before the 2025 escalation",
         ),
     )

@@ -43,7 +43,7 @@ FORMATS: Mapping[str, str] = {
 
 #: Worlds that ship with the package.
 SHIPPED: Mapping[str, str] = {
-    "default": "14 regions x 14 sectors (chokepoint sectors), 2023; observed trade, imputed inter-industry detail",
+    "default": "14 regions x 14 sectors, 2023: observed trade, imputed inter-industry detail",
 }
 
 #: Reference data sets that can be named without a path (read from ``data_dir``).
