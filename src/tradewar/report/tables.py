@@ -31,8 +31,11 @@ def _who(m: Any) -> str:
         return _codes(m.region)
     imp = _codes(m.imposer)
     tgt = _codes(m.target, m.exclude_targets)
-    if isinstance(m, ExportControlMeasure):
+    flow = getattr(m, "flow", "imports")
+    if isinstance(m, ExportControlMeasure) or flow == "exports":
         return f"{imp} on exports to {tgt}"
+    if flow == "both":
+        return f"{imp} on imports from and exports to {tgt}"
     return f"{imp} on imports from {tgt}"
 
 
@@ -45,9 +48,11 @@ def _what(m: Any, years: Sequence[int]) -> str:
         return f"schedule {m.file} ({m.action}, {m.weights} weights)"
     if isinstance(m, ProductivityMeasure) and m.funding is not None:
         f = m.funding
+        fin = f.financing
         return (
-            f"{f.amount:g} {f.unit} spent {f.spent.label()}, return {f.rate_of_return:g} per unit "
-            "of spending -> productivity"
+            f"{f.amount:g} {f.unit} spent {f.spent.label()}, gross return {f.rate_of_return:g} a year "
+            f"-> productivity; financed by {fin.by} at a user cost of {fin.user_cost_rate:g} a year "
+            f"(normal return {fin.normal_return:g} + depreciation {fin.depreciation:g})"
         )
     if m.type == "tariff_layer":
         return f"tariffs of the world's layer {m.layer!r}"
@@ -81,16 +86,29 @@ def _cite(m: Any) -> str:
     return "; ".join(parts)
 
 
-def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
-    """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources."""
+def own_years(m: Any, last: int) -> list[int]:
+    """The years a measure is in force, an open end (``2026-``) taken up to ``last``."""
+    end = m.years.end if m.years.end is not None else max(last, m.years.start)
+    return list(range(m.years.start, end + 1))
+
+
+def measure_rows(scenario: Scenario, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources.
+
+    ``years``: the years whose magnitudes are shown (a run's years); None: each measure's
+    own years (open-ended ones up to the scenario's last year, else the default run's).
+    """
+    from tradewar.runs.result import DEFAULT_YEARS
+
+    end = None if scenario.years is None else scenario.years.end
+    last = DEFAULT_YEARS[-1] if end is None else end
     rows = []
     for pm in scenario.measures:
         m = pm.measure
-        sectors = (
-            "from the schedule"
-            if isinstance(m, TariffScheduleMeasure)
-            else _codes(m.sectors, m.exclude_sectors)
-        )
+        shown = own_years(m, last) if years is None else years
+        sectors = _codes(m.sectors, m.exclude_sectors)
+        if isinstance(m, TariffScheduleMeasure):
+            sectors = "from the schedule" + ("" if sectors == "all" else f" ({sectors})")
         rows.append(
             {
                 "measure": m.name or "-",
@@ -99,7 +117,7 @@ def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
                 "who": _who(m),
                 "sectors": sectors,
                 "years": m.years.label(),
-                "magnitude": _what(m, years),
+                "magnitude": _what(m, shown),
                 "source or assumption": _cite(m),
             }
         )
@@ -116,17 +134,26 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
     y = run.years[-1] if year is None else year
     df = run.summary_table(y)
     table = Table(title=f"{run.scenario.name} on {run.world_spec}, {y} (% change vs. no measures)")
+    money = "EV = equivalent variation of the welfare change, base-year USD billion"
     heads = {
         "region": "region",
         "welfare_pct": "welfare %",
+        "ev_usd_bn": "EV USD bn",
         "real_wage_pct": "real wage %",
         "terms_of_trade_pct": "ToT %",
         "volume_of_trade_pct": "VoT %",
     }
     for c in df.columns:
         table.add_column(heads.get(c, c.replace("self_sufficiency_", "SS ")), justify="right")
+    notes = [
+        f"world base year {run.world.meta.year}" if run.world.meta.year is not None else "",
+        run.deficit_note(),
+    ]
+    if "ev_usd_bn" in df.columns:
+        notes.append(money)
     if run.chokepoints:
-        table.caption = "SS = self-sufficiency: domestic output / domestic use (ratio, not %)"
+        notes.append("SS = self-sufficiency: domestic output / domestic use (ratio, not %)")
+    table.caption = "\n".join(c for c in notes if c)
     for _, r in df.iterrows():
         table.add_row(*[str(r[c]) if c == "region" else _num(r[c]) for c in df.columns])
     return table

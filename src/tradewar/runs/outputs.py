@@ -17,12 +17,16 @@ import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tradewar.errors import ScenarioError
-from tradewar.runs.result import ScenarioRun
+from tradewar.runs.result import DEFICIT_RULES, ScenarioRun
+from tradewar.runs.single import check_distinct_names
+
+if TYPE_CHECKING:
+    from tradewar.runs.decompose import Decomposition
 
 
 def _versions() -> dict[str, str]:
@@ -43,6 +47,7 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
         "years": list(first.years),
         "world": {
             "spec": first.world_spec,
+            "year": first.world.meta.year,
             "regions": first.world.regions,
             "sectors": first.world.sectors,
             "stylized": first.world.meta.stylized,
@@ -58,7 +63,10 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
                 "assumptions": list(r.scenario.assumptions),
                 "composed": r.scenario.to_dict(),
                 "world": r.world_spec,
+                "world_year": r.world.meta.year,
                 "deficits": r.deficits,
+                "deficits_from": r.deficits_from,
+                "deficits_meaning": DEFICIT_RULES.get(r.deficits),
                 "solver": list(r.solver),
                 "self_sufficiency_undefined": [
                     {"region": reg, "sector": sec, "reason": "neither makes nor uses the product"}
@@ -72,9 +80,17 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
 
 
 def write_outputs(
-    runs: Sequence[ScenarioRun], out_dir: str | os.PathLike[str], *, report_html: str | None = None
+    runs: Sequence[ScenarioRun],
+    out_dir: str | os.PathLike[str],
+    *,
+    report_html: str | None = None,
+    decompositions: Sequence[Decomposition] = (),
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
+
+    ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add
+    ``contributions.csv`` (all scenarios in one long table) and a ``decomposition`` record
+    (method, steps and convergence per year) to each scenario in ``summary.json``.
 
     The files are written into a hidden temporary folder next to ``out_dir`` that is
     renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
@@ -82,6 +98,7 @@ def write_outputs(
     """
     if not runs:
         raise ScenarioError("nothing to write: no scenario was run", field="scenario")
+    check_distinct_names([r.scenario for r in runs])
     dest = Path(out_dir).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
@@ -96,8 +113,16 @@ def write_outputs(
         regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
         sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
         flows.to_parquet(tmp / "flows.parquet", index=False)
+        summary = summary_dict(runs)
+        if decompositions:
+            table = pd.concat([d.table for d in decompositions], ignore_index=True)
+            table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")
+            records = {d.scenario: d.summary() for d in decompositions}
+            for sc in summary["scenarios"]:
+                if sc["name"] in records:
+                    sc["decomposition"] = records[sc["name"]]
         with open(tmp / "summary.json", "w", encoding="utf-8") as f:
-            json.dump(summary_dict(runs), f, indent=2, default=str)
+            json.dump(summary, f, indent=2, default=str)
             f.write("\n")
         if report_html is not None:
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
