@@ -126,38 +126,33 @@ def _calibration(spec: str, *, csv: bool) -> None:
     out.print(f"[bold]Calibration of {spec!r}[/bold] ({path})", highlight=False)
     out.print(calibration_summary(table), markup=False, highlight=False)
     grid = Table(title="Observed targets (error = world - observed)", title_justify="left")
-    for col, just in (
-        ("key", "left"),
-        ("what", "left"),
-        ("world", "right"),
-        ("observed", "right"),
-        ("unit", "left"),
-        ("error %", "right"),
-        ("tolerance", "right"),
-        ("", "left"),
-        ("source", "left"),
-    ):
-        wrap = col in ("key", "what")
+    wide = out.width >= 150  # narrow terminals: no description and source columns
+    cols = [("key", "left"), ("what", "left"), ("world", "right"), ("observed", "right"), ("unit", "left")]
+    cols += [("error %", "right"), ("tolerance", "right"), ("", "left"), ("source", "left")]
+    shown = [c for c in cols if wide or c[0] not in ("what", "source")]
+    for col, just in shown:
         grid.add_column(
             col,
             justify=just,  # type: ignore[arg-type]
-            overflow="fold" if wrap else "ellipsis",
-            no_wrap=not wrap,
+            overflow="fold" if col == "what" else "ellipsis",
+            no_wrap=col != "what",
+            min_width=26 if col == "key" else None,
             max_width=40 if col == "source" else None,
         )
     for row in table.itertuples(index=False):
         tol = f"{100 * row.tolerance:.3g} %" if row.unit != "fraction" else f"{row.tolerance:.3g}"
-        grid.add_row(
-            str(row.key),
-            str(row.what),
-            _num(float(row.world)),
-            _num(float(row.observed)),
-            str(row.unit),
-            f"{float(row.error_pct):+.2f}",
-            tol,
-            "[green]ok[/green]" if bool(row.within) else "[red]outside[/red]",
-            str(row.source),
-        )
+        cells = {
+            "key": str(row.key),
+            "what": str(row.what),
+            "world": _num(float(row.world)),
+            "observed": _num(float(row.observed)),
+            "unit": str(row.unit),
+            "error %": f"{float(row.error_pct):+.2f}",
+            "tolerance": tol,
+            "": "[green]ok[/green]" if bool(row.within) else "[red]outside[/red]",
+            "source": str(row.source),
+        }
+        grid.add_row(*(cells[c] for c, _ in shown))
     out.print(grid)
 
 
