@@ -13,6 +13,7 @@ from tradewar.runs.outputs import summary_dict, write_outputs
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     DEFAULT_WORLD,
     DEFAULT_YEARS,
     REGION_COLUMNS,
@@ -25,6 +26,7 @@ from tradewar.runs.years import parse_years, scenario_years
 __all__ = [
     "CHOKEPOINT_SECTORS",
     "DEFAULT_SCENARIO",
+    "DEFAULT_SCENARIOS",
     "DEFAULT_WORLD",
     "DEFAULT_YEARS",
     "REGION_COLUMNS",

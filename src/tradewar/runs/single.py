@@ -54,6 +54,7 @@ from tradewar.policy import (
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     REGION_COLUMNS,
     Progress,
     ScenarioRun,
@@ -267,7 +268,7 @@ def run_scenario(
 
 
 def run_scenarios(
-    scenarios: Sequence[str | Path | Scenario] = (DEFAULT_SCENARIO,),
+    scenarios: Sequence[str | Path | Scenario] = DEFAULT_SCENARIOS,
     world: str | World | None = None,
     years: Sequence[int] | str | None = None,
     *,
