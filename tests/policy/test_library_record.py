@@ -86,9 +86,7 @@ def test_conflict_and_industrial_policy_are_separate_and_the_default_runs_both()
     conflict = load_scenario(CONFLICT)
     industrial = load_scenario(INDUSTRIAL)
     assert not any(isinstance(pm.measure, ProductivityMeasure) for pm in conflict.measures)
-    assert all(
-        isinstance(pm.measure, ProductivityMeasure | TradeCostMeasure) for pm in industrial.measures
-    )
+    assert all(isinstance(pm.measure, ProductivityMeasure | TradeCostMeasure) for pm in industrial.measures)
     combined = load_scenario(COMBINED)
     assert len(combined.measures) == len(conflict.measures) + len(industrial.measures)
     assert DEFAULT_SCENARIOS == (CONFLICT, INDUSTRIAL)
