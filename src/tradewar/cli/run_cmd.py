@@ -1,7 +1,8 @@
 """``tradewar run``: run scenarios year by year and write tables and the HTML report.
 
-With no arguments it runs the combined ``trade-war-2026`` scenario on the shipped default
-world for 2026-2030 and writes ``tradewar-out/``.
+With no arguments it runs the conflict (``trade-war-2026``) and the industrial policies
+(``industrial-policy-2026-2030``) side by side on the shipped default world for
+2026-2030 and writes ``tradewar-out/``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tradewar.errors import TradewarError
 from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
-    DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     check_distinct_names,
     parse_years,
     run_scenarios,
@@ -54,7 +55,8 @@ def run(
     scenarios: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Built-in scenario names or YAML files (default: trade-war-2026). "
+            help="Built-in scenario names or YAML files (default: trade-war-2026 and "
+            "industrial-policy-2026-2030, side by side). "
             "`tradewar scenarios list` shows the built-in ones.",
             show_default=False,
         ),
@@ -108,7 +110,7 @@ def run(
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
-    names = scenarios or [DEFAULT_SCENARIO]
+    names = scenarios or list(DEFAULT_SCENARIOS)
     try:
         options = parse_option_items(world_option)
         yrs = parse_years(years)
