@@ -109,7 +109,7 @@ def test_bare_tradewar_run_is_the_main_job(tmp_path: Path, monkeypatch) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert [s["name"] for s in summary["scenarios"]] == ["trade-war-2026", "industrial-policy-2026-2030"]
     assert summary["world"]["spec"] == "default"
-    assert "observed 2023 data" in (out / "report.html").read_text()
+    assert "What the world is built from" in (out / "report.html").read_text()
 
 
 def test_composed_library_scenarios_print_back_and_reload() -> None:
