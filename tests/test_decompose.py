@@ -321,6 +321,7 @@ def test_cli_decompose_writes_contributions_and_waterfall(tmp_path: Path, world:
     assert _sum_error(t) <= SUM_TOL
     html = (out / "report.html").read_text()
     assert "s0-waterfall" in html and "EV (USD bn)" in html
+    assert "trade change (USD bn)" in html and "real output change (USD bn)" in html
     bad = CliRunner().invoke(app, [*args, "--decompose", "sector"])
     assert bad.exit_code != 0
 
