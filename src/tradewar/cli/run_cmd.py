@@ -21,12 +21,12 @@ from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
     DEFAULT_SCENARIO,
     check_distinct_names,
+    decompose_run,
     parse_years,
     run_scenarios,
     scenario_years,
     write_outputs,
 )
-from tradewar.runs.decompose import decompose_run
 from tradewar.world.load import parse_option_items
 from tradewar.world.world import World
 
