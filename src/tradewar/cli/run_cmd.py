@@ -1,7 +1,8 @@
 """``tradewar run``: run scenarios year by year and write tables and the HTML report.
 
-With no arguments it runs the combined ``trade-war-2026`` scenario on the shipped default
-world for 2026-2030 and writes ``tradewar-out/``.
+With no arguments it runs the conflict (``trade-war-2026``) and the industrial policies
+(``industrial-policy-2026-2030``) side by side on the shipped default world for
+2026-2030 and writes ``tradewar-out/``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tradewar.errors import TradewarError
 from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
-    DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     check_distinct_names,
     decompose_run,
     parse_years,
@@ -27,7 +28,7 @@ from tradewar.runs import (
     scenario_years,
     write_outputs,
 )
-from tradewar.world.load import parse_option_items
+from tradewar.world.load import parse_option_items, stylized_notice
 from tradewar.world.world import World
 
 
@@ -54,7 +55,8 @@ def run(
     scenarios: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Built-in scenario names or YAML files (default: trade-war-2026). "
+            help="Built-in scenario names or YAML files (default: trade-war-2026 and "
+            "industrial-policy-2026-2030, side by side). "
             "`tradewar scenarios list` shows the built-in ones.",
             show_default=False,
         ),
@@ -108,7 +110,7 @@ def run(
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
-    names = scenarios or [DEFAULT_SCENARIO]
+    names = scenarios or list(DEFAULT_SCENARIOS)
     try:
         options = parse_option_items(world_option)
         yrs = parse_years(years)
@@ -155,12 +157,9 @@ def run(
             markup=False,
             highlight=False,
         )
-    for r in runs:
-        if r.world.meta.stylized:
-            console.print(
-                f"[yellow]note:[/yellow] world {r.world_spec!r} is stylized: not for policy conclusions"
-            )
-            break
+    notices = {n for n in (stylized_notice(r.world) for r in runs) if n}
+    for notice in sorted(notices):
+        console.print(notice, style="yellow", markup=False)
     for r in runs:
         idle = [str(rec["year"]) for rec in r.solver if not rec["measures_in_force"]]
         if idle:

@@ -185,7 +185,7 @@ class Scenario:
         head = {k: v for k, v in self.to_dict().items() if k != "measures"}
         head["composed_from"] = list(self.files)
         text = [
-            "# composed scenario: measures in the order applied; later ones override earlier ones",
+            "# composed scenario: measures in the order applied; wedges compound, set/ban/lift overwrite",
             yaml.safe_dump(head, sort_keys=False, width=100).rstrip(),
         ]
         text.append("measures:" if self.measures else "measures: []")
@@ -288,7 +288,7 @@ def _pydantic_to_scenario_error(err: ValidationError, doc: LocatedYaml) -> Scena
             "int_type": "write a whole number (a year)",
             "float_parsing": "write a number (no unit or % sign; the unit goes in `unit:`)",
             "float_type": "write a number (no unit or % sign; the unit goes in `unit:`)",
-            "list_type": "write a list, e.g. [SEM, SME]",
+            "list_type": "write a list, e.g. [SEMA, SME]",
             "dict_type": "write a mapping of keys and values",
             "model_type": "write a mapping of keys and values",
             "greater_than": "use a positive number",
