@@ -6,8 +6,10 @@ map ``G(u)`` evaluates every block once (no inner loops, no dense linear solve):
 
 1. cost block: ``ĉ`` from ``ŵ, P̂`` (:func:`~tradewar.model.equations.log_unit_cost`);
 2. trade block: ``P̂`` and ``π'`` from ``ĉ, κ̂`` (:func:`~.price_index_and_shares`);
-3. demand block: sales ``Y``, tariff revenue, income ``I' = ŵ wL + R' + D'`` and new
-   absorption ``X' = Σ_j γ_nkj Y_nj + α_nk I'_n`` (:func:`~.expenditure`);
+3. demand block: sales ``Y``, tariff revenue, income ``I' = ŵ wL + R' + D' - T'`` and new
+   absorption ``X' = Σ_j γ_nkj Y_nj + α_nk I'_n + G_nk P̂_nk`` (:func:`~.expenditure`,
+   :func:`~.financed_spending`; ``T'_n = Σ_k G_nk P̂_nk`` the financing charges of
+   :meth:`~tradewar.model.Shock.with_financing`, zero without them);
 4. trade balance (CP eq. C2, equivalent to the labour market when the Cobb-Douglas
    shares add up to one): ``ln ŵ ← ln ŵ + λ (Σ_j Y_nj - Σ_ij M_nij + D'_n) / ŵ_n wL_n``,
    then the numeraire ``Σ_n ŵ_n wL_n = Σ_n wL_n`` (world GDP fixed)
@@ -182,6 +184,14 @@ def solve(
     theta_cells = theta[quotas.sector] if quotas is not None else np.zeros(0)
     # labour income: all of value added without specific capital
     labour0 = base.wL if cap is None else cap.labour0
+    G_inv = _financing_array(base, shock)
+    G_zero = np.zeros((N, J))
+    if G_inv is not None and fixed_exp:
+        raise ModelError(
+            "financing charges need the exact closure (they move incomes)",
+            field="closure",
+            fix="solve with closure='exact'",
+        )
 
     def G(u: FloatArray) -> tuple[FloatArray, dict[str, FloatArray]]:
         lw = u[:N]
@@ -213,6 +223,10 @@ def solve(
         w = np.exp(lw)
         D = eq.deficits(shock.deficits, base.D, w, labour0)
         income = income0 if fixed_exp else w * labour0 + R + rent_income + D
+        charge = np.zeros(N)
+        if G_inv is not None:
+            spend, charge = eq.financed_spending(G_inv, lP)
+            income = income - charge
         r_new = np.zeros(0)
         if cap is not None:
             capital_income = cap.beta * gva * Y
@@ -222,6 +236,8 @@ def solve(
                 target = eq.log_rental_target(Y, gva, cap.va0, cap.log_K)
                 r_new = (lr + cap.step * (target - lr)).reshape(-1)
         X_new = eq.expenditure(Y, gio, base.alpha, income)
+        if G_inv is not None:
+            X_new = X_new + spend
         if fixed_exp:
             va = eq.value_added_demand(Y, gva)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -242,6 +258,8 @@ def solve(
             "R": R,
             "D": D,
             "income": income,
+            "charge": charge,
+            "G": G_zero if G_inv is None else G_inv,
             "rent_income": rent_income,
             "gamma_va": gva,
             "gamma_io": gio,
@@ -371,6 +389,7 @@ def solve(
         capital=cap_obj if cap is not None else None,
         log_r=None if cap is None else np.asarray(parts["lr"]),
         capacity_hat=None if cap is None else cap.capacity(parts),
+        charge=np.asarray(parts["charge"]) if G_inv is not None else None,
     )
 
 
@@ -483,6 +502,13 @@ def _capital_arrays(base: Baseline, capital: Capital | None, closure: str) -> _C
     )
 
 
+def _financing_array(base: Baseline, shock: Shock) -> FloatArray | None:
+    """Investment spending ``G[n, k]`` of the shock's financing charges, or None."""
+    if shock.financing is None or not shock.financing.values.any():
+        return None
+    return np.asarray(shock.financing.transpose("region", "sector").values, dtype=float)
+
+
 def _ces_arrays(
     base: Baseline, tech: Technology | None
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None:
@@ -550,11 +576,14 @@ def _checks(
     * goods market: ``X' = Σ_j γ_nkj Y'_nj + α_nk I'_n``;
     * labour market: ``Σ_j (1 - β_nj) γ_nj Y'_nj = ŵ_n L_n`` (``L = wL`` without capital);
     * trade balance: imports - exports = D' (at basic prices, domestic sales cancel);
-    * budget: final spending ``Σ_k X'_nk - Σ_j (1 - γ_nj) Y'_nj = I'_n``.
+    * budget: final spending ``Σ_k X'_nk - Σ_j (1 - γ_nj) Y'_nj = I'_n + T'_n``.
     """
     gdp = float(base.wL.sum())
     Y = parts["Y"]
     X_implied = eq.expenditure(Y, parts["gamma_io"], base.alpha, parts["income"])
+    charge = parts["charge"]
+    if charge.any():
+        X_implied = X_implied + eq.financed_spending(parts["G"], parts["lP"])[0]
     gva = parts["gamma_va"] if beta is None else (1.0 - beta) * parts["gamma_va"]
     va = eq.value_added_demand(Y, gva)
     target = base.wL if fixed_exp else w_hat * labour0
@@ -569,5 +598,6 @@ def _checks(
         exports = Y.sum(axis=1) + parts["rent_income"]
         out["trade_balance"] = float(np.max(np.abs(imports - exports - parts["D"])) / gdp)
         final = spending - (parts["gamma_io"].sum(axis=1) * Y).sum(axis=1)
-        out["budget"] = float(np.max(np.abs(final - parts["income"])) / gdp)
+        # final spending = households' income + the financing charges they pay
+        out["budget"] = float(np.max(np.abs(final - parts["income"] - charge)) / gdp)
     return out
