@@ -150,3 +150,34 @@ def test_default_shares_are_cited() -> None:
     for code, (beta, cite) in CAPITAL_SHARES.items():
         assert 0.0 < beta < 0.95, code
         assert "KLEMS" in cite or "BEA" in cite, code
+
+
+@settings(max_examples=15, deadline=None)
+@given(beta=st.floats(0.2, 0.8), s=st.floats(0.1, 2.0), tariff=st.floats(0.05, 1.0))
+def test_ces_value_added_specific_factors(beta: float, s: float, tariff: float) -> None:
+    """CES value added (γ = 1): Q̂ = K̂ (r̂/p̂)^s and p̂ = ((1-β) ŵ^(1-s) + β r̂^(1-s))^(1/(1-s)).
+
+    The factor-demand identity of the specific-factors model with a CES value-added
+    function (Jones 1971); its local supply elasticity is s (1-β)/β.
+    """
+    base, cap = _two_by_two(beta)
+    cap = cap.with_substitution(s)
+    stock = np.array([[1.3, 1.0], [1.0, 0.8]])
+    shock = Shock.none(base).set_tariff(tariff, origin="H", region="F", product="a").with_deficits("zero")
+    e = solve(base, shock, capital=cap.with_stock(stock))
+    p, r, w = e.c_hat, e.rental_hat, e.w_hat[:, None]
+    np.testing.assert_allclose(e.Y / base.output / p, stock * (r / p) ** s, rtol=1e-8)
+    if abs(1 - s) > 1e-6:
+        ces = ((1 - beta) * w ** (1 - s) + beta * r ** (1 - s)) ** (1 / (1 - s))
+        np.testing.assert_allclose(p, ces, rtol=1e-8)
+
+
+def test_low_labour_capital_substitution_limits_supply() -> None:
+    """A small shock: the supply response ln Q̂ / ln(p̂/ŵ) is close to s (1-β)/β."""
+    beta = 0.6
+    for s in (0.3, 1.0):
+        base, cap = _two_by_two(beta)
+        shock = Shock.none(base).set_tariff(0.01, origin="F", region="H", product="a").with_deficits("zero")
+        e = solve(base, shock, capital=cap.with_substitution(s))
+        ratio = np.log(e.Y[0, 0] / base.output[0, 0] / e.c_hat[0, 0]) / np.log(e.c_hat[0, 0] / e.w_hat[0])
+        assert ratio == pytest.approx(s * (1 - beta) / beta, rel=0.02)

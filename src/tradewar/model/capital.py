@@ -5,6 +5,11 @@ specific to the sector (mines, fabs, plants), Cobb-Douglas with capital share ``
 
     V_nj = L_nj^(1-β_nj) K_nj^β_nj,   price of value added  p^V_nj = w_n^(1-β_nj) r_nj^β_nj
 
+or its CES analogue with an elasticity of substitution ``s_nj`` between labour and capital
+(:attr:`Capital.substitution`; ``p̂^V = ((1-β) ŵ^(1-s) + β r̂^(1-s))^(1/(1-s))``, capital's
+share ``β' = β (r̂/p̂^V)^(1-s)``, rental ``ln r̂ = (ln(V̂A) - ln K̂ - (1-s) ln p̂^V)/s``;
+see :mod:`tradewar.model.equations`),
+
 so the unit cost in changes is (Caliendo and Parro 2015, eq. 10, with a specific factor)
 
 .. math:: \hat c_{nj} = \big(\hat w_n^{1-\beta_{nj}} \hat r_{nj}^{\beta_{nj}}\big)^{\gamma_{nj}}
@@ -31,7 +36,9 @@ Specific-factors supply elasticity (Jones 1971; Mussa 1974). With no intermediat
 ``ln Q̂ = ln Ŷ - ln p̂``. The supply elasticity of the sector with respect to its price
 relative to the wage is ``(1-β)/β``, the textbook ratio of the mobile factor's share to the
 specific factor's share. With intermediates (Cobb-Douglas, input prices and wage held
-fixed) it is ``(1 - γβ)/(γβ)``.
+fixed) it is ``(1 - γβ)/(γβ)``. With CES value added (``γ = 1``) the exact identity is
+``Q̂ = K̂ (r̂/p̂)^s`` with ``p̂`` the CES mean of ``ŵ`` and ``r̂``, and the supply elasticity at
+the baseline ``s (1-β)/β`` (Jones 1971): a low short-run ``s`` makes capacity bind.
 
 Two modes:
 
@@ -64,6 +71,16 @@ if TYPE_CHECKING:
 CapitalMode = Literal["stock", "long_run"]
 #: Largest capital share accepted (labour must earn something in every region).
 MAX_CAPITAL_SHARE = 0.95
+#: Smallest labour-capital substitution elasticity accepted (0 would be Leontief).
+MIN_SUBSTITUTION = 0.05
+#: Short-run elasticity of substitution between labour and installed capital used by
+#: :meth:`Capital.default`, with its source.
+SHORT_RUN_SUBSTITUTION = (
+    0.4,
+    "Chirinko, R. S., σ: The Long and Short of It, Journal of Macroeconomics 30(2): 671-686 "
+    "(2008): estimates of the capital-labour elasticity mostly 0.4-0.6 (the low end for the "
+    "short run, where installed capital is putty-clay)",
+)
 
 _KLEMS = (
     "EU KLEMS & INTANProd, 2023 release (Bontadini, Corrado, Haskel, Iommi and Jona-Lasinio, "
@@ -107,6 +124,7 @@ class Capital:
     Attributes
     ----------
     share: capital share of value added β (fraction, 0 = no specific factor).
+    substitution: elasticity of substitution s between labour and capital (1 = Cobb-Douglas).
     stock: capacity relative to the baseline K̂ (1 = baseline; used in ``"stock"`` mode).
     mode: ``"stock"`` or ``"long_run"`` (see the module docstring).
     sources: citations of the shares.
@@ -114,6 +132,7 @@ class Capital:
 
     share: xr.DataArray
     stock: xr.DataArray
+    substitution: xr.DataArray
     mode: CapitalMode = "stock"
     sources: tuple[str, ...] = field(default=())
 
@@ -128,7 +147,8 @@ class Capital:
             dims=("region", "sector"),
             coords={"region": regions, "sector": sectors},
         )
-        return cls._frozen(share=zero, stock=xr.ones_like(zero), mode="stock", sources=())
+        one = xr.ones_like(zero)
+        return cls._frozen(share=zero, stock=one, substitution=one.copy(), mode="stock", sources=())
 
     @classmethod
     def uniform(cls, source: World | Baseline, share: float, sources: Sequence[str] = ()) -> Capital:
@@ -137,7 +157,9 @@ class Capital:
 
     @classmethod
     def default(cls, source: World | Baseline) -> Capital:
-        """β by sector code from :data:`CAPITAL_SHARES`, the same in every region.
+        """Cited shares and the short-run labour-capital elasticity, the same in every region.
+
+        β by sector code from :data:`CAPITAL_SHARES`; ``s`` from :data:`SHORT_RUN_SUBSTITUTION`.
 
         Raises
         ------
@@ -153,15 +175,16 @@ class Capital:
                 expected=f"sector codes among {sorted(CAPITAL_SHARES)}",
                 fix="give them with Capital.none(world).set(beta, sector=..., source=...)",
             )
-        for s in source.sectors:
-            beta, cite = CAPITAL_SHARES[str(s)]
-            out = out.set(beta, sector=str(s), source=f"{s} {beta:g}: {cite}")
-        return out
+        for code in source.sectors:
+            beta, cite = CAPITAL_SHARES[str(code)]
+            out = out.set(beta, sector=str(code), source=f"{code} {beta:g}: {cite}")
+        sub, cite = SHORT_RUN_SUBSTITUTION
+        return out.with_substitution(sub, source=f"labour-capital elasticity {sub:g}: {cite}")
 
     @classmethod
     def _frozen(cls, **kw: object) -> Capital:
         c = cls(**kw)  # type: ignore[arg-type]
-        for a in (c.share, c.stock):
+        for a in (c.share, c.stock, c.substitution):
             a.values.flags.writeable = False
         c._check()
         return c
@@ -174,6 +197,18 @@ class Capital:
         new = np.where(mask, float(share), self.share.values)
         return replace(
             self, share=self.share.copy(data=new), sources=self.sources + ((source,) if source else ())
+        )._refreeze()
+
+    def with_substitution(
+        self, value: float, *, region: Selector = None, sector: Selector = None, source: str | None = None
+    ) -> Capital:
+        """Set the labour-capital elasticity ``s`` of the selected cells (1 = Cobb-Douglas)."""
+        mask = self._mask(region, sector)
+        new = np.where(mask, float(value), self.substitution.values)
+        return replace(
+            self,
+            substitution=self.substitution.copy(data=new),
+            sources=self.sources + ((source,) if source else ()),
         )._refreeze()
 
     def with_stock(self, stock: xr.DataArray | FloatArray) -> Capital:
@@ -191,7 +226,13 @@ class Capital:
         return replace(self, mode="long_run")._refreeze()
 
     def _refreeze(self) -> Capital:
-        return Capital._frozen(share=self.share, stock=self.stock, mode=self.mode, sources=self.sources)
+        return Capital._frozen(
+            share=self.share,
+            stock=self.stock,
+            substitution=self.substitution,
+            mode=self.mode,
+            sources=self.sources,
+        )
 
     def _mask(self, region: Selector, sector: Selector) -> np.ndarray:
         regions = [str(r) for r in self.share["region"].values]
@@ -201,7 +242,7 @@ class Capital:
         )
 
     def _check(self) -> None:
-        for name, a in (("share", self.share), ("stock", self.stock)):
+        for name, a in (("share", self.share), ("stock", self.stock), ("substitution", self.substitution)):
             if a.dims != ("region", "sector"):
                 raise ModelError(
                     f"capital {name} has dims {a.dims}", field=name, expected="('region', 'sector')"
@@ -221,6 +262,13 @@ class Capital:
                 expected="K̂ > 0 (1 = baseline capacity)",
                 fix="keep some capacity in every sector (investment paths never go below zero)",
             )
+        sub = self.substitution.values
+        if not np.isfinite(sub).all() or (sub < MIN_SUBSTITUTION).any() or (sub > 20).any():
+            raise ModelError(
+                "labour-capital elasticities outside [0.05, 20]",
+                field="substitution",
+                expected="elasticities in [0.05, 20] (1 = Cobb-Douglas)",
+            )
         if self.mode not in ("stock", "long_run"):
             raise ModelError(f"unknown capital mode {self.mode!r}", field="mode", expected="stock | long_run")
 
@@ -230,8 +278,8 @@ class Capital:
         """True if β = 0 everywhere (the engine then skips the capital block)."""
         return not bool((self.share.values > 0).any())
 
-    def arrays(self, base: Baseline) -> tuple[FloatArray, FloatArray]:
-        """``(β, K̂)`` as ``[n, j]`` arrays in the baseline's order.
+    def arrays(self, base: Baseline) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """``(β, K̂, s)`` as ``[n, j]`` arrays in the baseline's order.
 
         Raises
         ------
@@ -250,11 +298,13 @@ class Capital:
             )
         b = self.share.sel(region=regions, sector=sectors).values
         k = self.stock.sel(region=regions, sector=sectors).values
-        return np.asarray(b, dtype=float), np.asarray(k, dtype=float)
+        sub = self.substitution.sel(region=regions, sector=sectors).values
+        return np.asarray(b, dtype=float), np.asarray(k, dtype=float), np.asarray(sub, dtype=float)
 
     def __repr__(self) -> str:
-        b, k = self.share.values, self.stock.values
+        b, k, sub = self.share.values, self.stock.values, self.substitution.values
         return (
-            f"<Capital {self.mode}: beta {b.min():g}..{b.max():g}, capacity {k.min():.3g}..{k.max():.3g}; "
+            f"<Capital {self.mode}: beta {b.min():g}..{b.max():g}, s {sub.min():g}..{sub.max():g}, "
+            f"capacity {k.min():.3g}..{k.max():.3g}; "
             f"{len(self.sources)} source(s)>"
         )

@@ -41,27 +41,62 @@ def log_unit_cost(
     return gamma_va * lw + io - log_A
 
 
-def log_value_added_price(log_w: FloatArray, log_r: FloatArray, beta: FloatArray) -> FloatArray:
+def log_value_added_price(
+    log_w: FloatArray, log_r: FloatArray, beta: FloatArray, one_minus_s: FloatArray | None = None
+) -> FloatArray:
     r"""Price of value added with sector-specific capital, in logs (``[n, j]``).
 
-    .. math:: \ln \hat p^V_{nj} = (1 - \beta_{nj}) \ln \hat w_n + \beta_{nj} \ln \hat r_{nj}
+    CES between labour and capital with elasticity ``s`` (``one_minus_s = 1 - s``; None or 0:
+    Cobb-Douglas):
+
+    .. math:: \hat p^V_{nj} = \big((1-\beta_{nj}) \hat w_n^{1-s}
+              + \beta_{nj} \hat r_{nj}^{1-s}\big)^{1/(1-s)},
+              \qquad s = 1:\ \ln \hat p^V = (1 - \beta) \ln \hat w + \beta \ln \hat r
     """
-    return np.asarray(log_w[:, None] + beta * (log_r - log_w[:, None]))
+    if one_minus_s is None or not one_minus_s.any():
+        return np.asarray(log_w[:, None] + beta * (log_r - log_w[:, None]))
+    log_x = np.stack([np.broadcast_to(log_w[:, None], log_r.shape), log_r], axis=1)
+    weights = np.stack([1.0 - beta, beta], axis=1)
+    return log_ces_mean(log_x, weights, one_minus_s, axis=1)
+
+
+def capital_income_share(
+    log_r: FloatArray, log_v: FloatArray, beta: FloatArray, one_minus_s: FloatArray | None = None
+) -> FloatArray:
+    r"""Capital's share of value added in the counterfactual.
+
+    .. math:: \beta'_{nj} = \beta_{nj} (\hat r_{nj}/\hat p^V_{nj})^{1-s_{nj}}
+    """
+    if one_minus_s is None or not one_minus_s.any():
+        return beta
+    return np.asarray(beta * np.exp(one_minus_s * (log_r - log_v)))
 
 
 def log_rental_target(
-    Y: FloatArray, gamma_va_new: FloatArray, va0: FloatArray, log_K: FloatArray
+    Y: FloatArray,
+    gamma_va_new: FloatArray,
+    va0: FloatArray,
+    log_K: FloatArray,
+    log_v: FloatArray | None = None,
+    one_minus_s: FloatArray | None = None,
 ) -> FloatArray:
-    r"""Rental of capacity implied by sales, in logs: capital income ``r K = β × value added``.
+    r"""Rental of capacity implied by sales, in logs, from capital income ``r K = β' × value added``.
 
-    .. math:: \ln \hat r_{nj} = \ln(\gamma'_{nj} Y'_{nj}) - \ln(\gamma_{nj} Y_{nj}) - \ln \hat K_{nj}
+    With :math:`T = \ln(\gamma'_{nj} Y'_{nj}) - \ln(\gamma_{nj} Y_{nj}) - \ln \hat K_{nj}` and
+    :math:`\beta'/\beta = (\hat r/\hat p^V)^{1-s}`:
+
+    .. math:: \ln \hat r_{nj} = \frac{T_{nj} - (1 - s_{nj}) \ln \hat p^V_{nj}}{s_{nj}}
+              \qquad (s = 1:\ \ln \hat r = T)
 
     ``va0 = γ Y`` (baseline value added); 0 where the baseline has none.
     """
     ok = va0 > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         va_hat = np.where(ok, gamma_va_new * Y / np.where(ok, va0, 1.0), 1.0)
-    return np.asarray(np.where(ok, np.log(np.maximum(va_hat, 1e-300)) - log_K, 0.0))
+    T = np.log(np.maximum(va_hat, 1e-300)) - log_K
+    if one_minus_s is not None and log_v is not None and one_minus_s.any():
+        T = (T - one_minus_s * log_v) / (1.0 - one_minus_s)
+    return np.asarray(np.where(ok, T, 0.0))
 
 
 def log_pi_kappa(pi: FloatArray, theta: FloatArray, log_kappa: FloatArray) -> FloatArray:

@@ -201,7 +201,7 @@ def solve(
         lr = np.zeros(0)
         if cap is not None:
             lr = u[nV:].reshape(N, J) if cap.mode == "stock" else cap.log_investment_price(lP)
-            lv = eq.log_value_added_price(lw, lr, cap.beta)
+            lv = eq.log_value_added_price(lw, lr, cap.beta, cap.one_minus_s)
         if ces is None:
             lc = eq.log_unit_cost(lv, lP, base.gamma_va, base.gamma_io, log_A)
             gva, gio = base.gamma_va, base.gamma_io
@@ -229,11 +229,12 @@ def solve(
             income = income - charge
         r_new = np.zeros(0)
         if cap is not None:
-            capital_income = cap.beta * gva * Y
+            beta_new = eq.capital_income_share(lr, lv, cap.beta, cap.one_minus_s)
+            capital_income = beta_new * gva * Y
             income = income + capital_income.sum(axis=1)
             if cap.mode == "stock":
                 # damped rental update: the map r <- Y(r)/K has slope about -θ β γ
-                target = eq.log_rental_target(Y, gva, cap.va0, cap.log_K)
+                target = eq.log_rental_target(Y, gva, cap.va0, cap.log_K, lv, cap.one_minus_s)
                 r_new = (lr + cap.step * (target - lr)).reshape(-1)
         X_new = eq.expenditure(Y, gio, base.alpha, income)
         if G_inv is not None:
@@ -267,6 +268,9 @@ def solve(
             "v": v_new,
             "lr": lr,
         }
+        if cap is not None:
+            parts["beta_new"] = beta_new
+            parts["lv"] = lv
         return out, parts
 
     u = _start(base, initial, X_start, X_scale, quotas, cap)
@@ -330,7 +334,7 @@ def solve(
     converged = bool(np.isfinite(res) and res < max(tol, 10 * tol))
     w_hat = np.exp(u[:N])
     X_new = u[N + nP : nX].reshape(N, J) * X_scale
-    checks = _checks(base, w_hat, X_new, parts, fixed_exp, labour0, None if cap is None else cap.beta)
+    checks = _checks(base, w_hat, X_new, parts, fixed_exp, labour0, parts.get("beta_new"))
     wedge = np.zeros((N, N, J))
     v_final = np.maximum(u[nX:nV], 0.0)
     if quotas is not None:
@@ -446,7 +450,8 @@ class _CapitalArrays:
 
     ``beta``: β; ``log_K``: ln K̂; ``va0``: baseline value added γ Y; ``labour0``: baseline
     labour income ``L_n = wL_n - Σ_j β_nj γ_nj Y_nj``; ``step``: the rental update's damping
-    ``1/(1 + θ_j β_nj γ_nj)``; ``alpha``: investment-goods weights (final-demand shares).
+    ``s/(s + θ_j β_nj γ_nj + (1 - s) β_nj)``; ``alpha``: investment-goods weights (final-demand
+    shares); ``one_minus_s``: 1 - the elasticity of substitution between labour and capital.
     """
 
     mode: str
@@ -456,6 +461,7 @@ class _CapitalArrays:
     labour0: FloatArray
     step: FloatArray
     alpha: FloatArray
+    one_minus_s: FloatArray
 
     def log_investment_price(self, log_P: FloatArray) -> FloatArray:
         r"""Long-run rental :math:`\ln \hat r_{nj} = \ln \hat P^I_n = \sum_k \alpha_{nk} \ln \hat P_{nk}`."""
@@ -465,9 +471,15 @@ class _CapitalArrays:
         """K̂ at the solution: given (``"stock"``) or implied by ``r K = β γ' Y'`` (``"long_run"``)."""
         if self.mode == "stock":
             return np.exp(self.log_K)
+        # r K = β' γ' Y'  =>  ln K̂ = ln(γ'Y'/γY) + ln(β'/β) - ln r̂
         Y, gva = np.asarray(parts["Y"]), np.asarray(parts["gamma_va"])
-        target = eq.log_rental_target(Y, gva, self.va0, np.zeros_like(self.log_K))
-        return np.asarray(np.where(self.va0 > 0, np.exp(target - np.asarray(parts["lr"])), 1.0))
+        va = eq.log_rental_target(Y, gva, self.va0, np.zeros_like(self.log_K))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(
+                self.beta > 0, np.asarray(parts["beta_new"]) / np.where(self.beta > 0, self.beta, 1.0), 1.0
+            )
+        lk = va + np.log(share) - np.asarray(parts["lr"])
+        return np.asarray(np.where(self.va0 > 0, np.exp(lk), 1.0))
 
 
 def _capital_arrays(base: Baseline, capital: Capital | None, closure: str) -> _CapitalArrays | None:
@@ -480,7 +492,7 @@ def _capital_arrays(base: Baseline, capital: Capital | None, closure: str) -> _C
             field="closure",
             fix="solve with closure='exact'",
         )
-    beta, K = capital.arrays(base)
+    beta, K, s = capital.arrays(base)
     va0 = base.gamma_va * base.output
     labour0 = base.wL - (beta * va0).sum(axis=1)
     if (labour0 <= 0).any():
@@ -490,7 +502,8 @@ def _capital_arrays(base: Baseline, capital: Capital | None, closure: str) -> _C
             field="capital_share",
             fix="lower the capital shares of those regions",
         )
-    step = 1.0 / (1.0 + base.theta[None, :] * beta * base.gamma_va)
+    # the damped rental update: the target's slope in ln r̂ is about -(θ β γ + (1 - s) β)/s
+    step = s / (s + base.theta[None, :] * beta * base.gamma_va + (1.0 - s) * beta)
     return _CapitalArrays(
         mode=capital.mode,
         beta=beta,
@@ -499,6 +512,7 @@ def _capital_arrays(base: Baseline, capital: Capital | None, closure: str) -> _C
         labour0=np.asarray(labour0),
         step=step,
         alpha=base.alpha,
+        one_minus_s=1.0 - s,
     )
 
 

@@ -27,6 +27,7 @@ from tradewar.errors import ScenarioError
 from tradewar.policy.models import (
     MEASURE_TYPES,
     MODELS_BY_KEY,
+    DynamicsSetting,
     ElasticitySetting,
     ExportControlMeasure,
     ImportBanMeasure,
@@ -135,6 +136,8 @@ class Scenario:
     deficits: the deficit rule (``data``, ``zero``, ``fixed``), or None if no file says.
     production: nested-CES elasticities in application order (includes first; later
         settings override earlier ones where they overlap); empty = Cobb-Douglas.
+    dynamics: the ``dynamics:`` setting (top-level file first, else the first include
+        that has one), or None.
     """
 
     name: str
@@ -148,6 +151,7 @@ class Scenario:
     files: tuple[str, ...] = field(default_factory=tuple)
     deficits: str | None = None
     production: tuple[ElasticitySetting, ...] = field(default_factory=tuple)
+    dynamics: DynamicsSetting | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The composed scenario as a plain dict that loads back as a scenario file."""
@@ -164,6 +168,8 @@ class Scenario:
             out["assumptions"] = list(self.assumptions)
         if self.production:
             out["production"] = [e.model_dump(by_alias=True, exclude_none=True) for e in self.production]
+        if self.dynamics is not None:
+            out["dynamics"] = self.dynamics.model_dump(by_alias=True, exclude_none=True)
         measures = []
         for pm in self.measures:
             d = pm.measure.model_dump(by_alias=True, exclude_none=True)
@@ -459,6 +465,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
     years = sf.years
     deficits: str | None = sf.deficits
     production: list[ElasticitySetting] = []
+    dynamics = sf.dynamics
     for k, inc in enumerate(sf.include):
         try:
             ipath = resolve_scenario(inc, base)
@@ -477,6 +484,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         assumptions.extend(a for a in sub.assumptions if a.startswith("["))
         years = years or sub.years
         deficits = deficits or sub.deficits
+        dynamics = dynamics or sub.dynamics
         production.extend(e for e in sub.production if e not in production)
     production.extend(sf.production)
     measures.extend(PlacedMeasure(m, doc, i, name) for i, m in enumerate(sf.measures))
@@ -493,6 +501,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         files=tuple(files),
         deficits=deficits,
         production=tuple(production),
+        dynamics=dynamics,
     )
 
 

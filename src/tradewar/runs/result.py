@@ -18,6 +18,10 @@ DEFAULT_SCENARIO = "trade-war-2026"
 DEFAULT_WORLD = "default"
 #: Years run when neither the command line nor the scenario says.
 DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
+#: Whether `tradewar run` solves a recursive-dynamic path by default (capacity,
+#: investment, growing trade elasticities; see docs/dynamics.md) rather than
+#: comparative statics year by year.
+DEFAULT_DYNAMICS = True
 #: Sectors whose self-sufficiency is reported, where the World has them.
 CHOKEPOINT_SECTORS = ("CRM", "SEM", "SME")
 #: Columns of regions.csv besides self-sufficiency.
@@ -49,6 +53,8 @@ class ScenarioRun:
     undefined_self_sufficiency: (region, sector) pairs that neither make nor use the
         product (0/0): their self-sufficiency cells are empty.
     deficits: the deficit rule the engine used.
+    capacity, long_run_regions, long_run_sectors, dynamics: see
+        :func:`tradewar.runs.dynamic.run_dynamic` (None for comparative statics).
     """
 
     scenario: Scenario
@@ -63,6 +69,17 @@ class ScenarioRun:
     chokepoints: tuple[str, ...]
     undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
     deficits: str = "data"
+    #: dynamic runs only (:mod:`tradewar.runs.dynamic`): capacity path by (region, sector,
+    #: year), the long-run steady state under the last year's policies, and the settings
+    capacity: pd.DataFrame | None = None
+    long_run_regions: pd.DataFrame | None = None
+    long_run_sectors: pd.DataFrame | None = None
+    dynamics: dict[str, Any] | None = None
+
+    @property
+    def is_dynamic(self) -> bool:
+        """True for a recursive-dynamic path (year figures are short-run)."""
+        return self.dynamics is not None
 
     def summary_table(self, year: int | None = None) -> pd.DataFrame:
         """Regions in ``year`` (default: the last) with the headline columns."""
