@@ -25,6 +25,14 @@ from tradewar.runs import (
     scenario_years,
     write_outputs,
 )
+from tradewar.runs.decompose import decompose_run
+
+
+class DecomposeBy(StrEnum):
+    """What contributions are reported for."""
+
+    measure = "measure"
+    group = "group"
 
 
 class Deficits(StrEnum):
@@ -69,6 +77,14 @@ def run(
         typer.Option("--deficits", help="Deficit rule of the engine (default: the scenario's, else data)."),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    decompose: Annotated[
+        DecomposeBy | None,
+        typer.Option(
+            "--decompose",
+            help="Split every result into the contributions of each measure (or each scenario "
+            "file: group) and write contributions.csv and a waterfall chart in the report.",
+        ),
+    ] = None,
 ) -> None:
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
@@ -99,9 +115,14 @@ def run(
                 progress=progress,
                 deficits=deficits.value if deficits else None,
             )
+            decompositions = []
+            if decompose is not None:
+                bar.update(task, completed=0, description="decomposing")
+                for r in runs:
+                    decompositions.append(decompose_run(r, by=decompose.value, progress=progress))
             bar.update(task, description="writing")
-            html = None if no_report else render_report(runs)
-            dest = write_outputs(runs, out, report_html=html)
+            html = None if no_report else render_report(runs, decompositions)
+            dest = write_outputs(runs, out, report_html=html, decompositions=decompositions)
     except TradewarError as exc:
         fail(exc)
     for r in runs:
@@ -119,5 +140,12 @@ def run(
             )
     for r in runs:
         console.print(summary_rich_table(r))
-    files = "regions.csv, sectors.csv, flows.parquet, summary.json" + ("" if no_report else ", report.html")
+    for d in decompositions:
+        console.print(
+            f"decomposed {d.scenario!r} by {d.by}: {len(d.names)} contributions per result, "
+            f"largest sum error {d.max_sum_error():.1e} (relative)"
+        )
+    files = "regions.csv, sectors.csv, flows.parquet, summary.json"
+    files += ", contributions.csv" if decompositions else ""
+    files += "" if no_report else ", report.html"
     console.print(f"wrote {files} to {dest}")

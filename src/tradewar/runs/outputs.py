@@ -17,12 +17,15 @@ import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tradewar.errors import ScenarioError
 from tradewar.runs.result import ScenarioRun
+
+if TYPE_CHECKING:
+    from tradewar.runs.decompose import Decomposition
 
 
 def _versions() -> dict[str, str]:
@@ -72,9 +75,17 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
 
 
 def write_outputs(
-    runs: Sequence[ScenarioRun], out_dir: str | os.PathLike[str], *, report_html: str | None = None
+    runs: Sequence[ScenarioRun],
+    out_dir: str | os.PathLike[str],
+    *,
+    report_html: str | None = None,
+    decompositions: Sequence[Decomposition] = (),
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
+
+    ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add
+    ``contributions.csv`` (all scenarios in one long table) and a ``decomposition`` record
+    (method, steps and convergence per year) to each scenario in ``summary.json``.
 
     The files are written into a hidden temporary folder next to ``out_dir`` that is
     renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
@@ -96,8 +107,16 @@ def write_outputs(
         regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
         sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
         flows.to_parquet(tmp / "flows.parquet", index=False)
+        summary = summary_dict(runs)
+        if decompositions:
+            table = pd.concat([d.table for d in decompositions], ignore_index=True)
+            table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")
+            records = {d.scenario: d.summary() for d in decompositions}
+            for sc in summary["scenarios"]:
+                if sc["name"] in records:
+                    sc["decomposition"] = records[sc["name"]]
         with open(tmp / "summary.json", "w", encoding="utf-8") as f:
-            json.dump(summary_dict(runs), f, indent=2, default=str)
+            json.dump(summary, f, indent=2, default=str)
             f.write("\n")
         if report_html is not None:
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
