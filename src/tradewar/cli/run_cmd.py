@@ -15,10 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradewar.cli._errors import fail
-from tradewar.errors import TradewarError
+from tradewar.errors import ScenarioError, TradewarError
 from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
+    DEFAULT_DYNAMICS,
     DEFAULT_SCENARIO,
     parse_years,
     run_scenarios,
@@ -77,6 +78,17 @@ def run(
         typer.Option("--deficits", help="Deficit rule of the engine (default: the scenario's, else data)."),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    dynamics: Annotated[
+        bool | None,
+        typer.Option(
+            "--dynamics/--static",
+            help="Recursive-dynamic path (capacity, investment, short-run trade elasticities "
+            "rising to long-run ones, and the long-run steady state; docs/dynamics.md) or "
+            "comparative statics year by year. Default: dynamic, except with --decompose "
+            "(which decomposes the static years).",
+            show_default=False,
+        ),
+    ] = None,
     decompose: Annotated[
         DecomposeBy | None,
         typer.Option(
@@ -91,6 +103,13 @@ def run(
     err = Console(stderr=True, soft_wrap=True)
     names = scenarios or [DEFAULT_SCENARIO]
     try:
+        if dynamics and decompose is not None:
+            raise ScenarioError(
+                "--decompose splits the static years; it cannot decompose a dynamic path",
+                field="decompose",
+                fix="add --static, or drop --decompose",
+            )
+        path = (DEFAULT_DYNAMICS and decompose is None) if dynamics is None else dynamics
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
         total = sum(len(yrs or scenario_years(sc)) for sc in loaded)
@@ -114,6 +133,7 @@ def run(
                 data_dir=data_dir,
                 progress=progress,
                 deficits=deficits.value if deficits else None,
+                dynamics=path,
             )
             decompositions = []
             if decompose is not None:
@@ -147,5 +167,10 @@ def run(
         )
     files = "regions.csv, sectors.csv, flows.parquet, summary.json"
     files += ", contributions.csv" if decompositions else ""
+    files += (
+        ", capacity.csv, long_run_regions.csv, long_run_sectors.csv"
+        if any(r.is_dynamic for r in runs)
+        else ""
+    )
     files += "" if no_report else ", report.html"
     console.print(f"wrote {files} to {dest}")

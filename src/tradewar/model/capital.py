@@ -114,6 +114,11 @@ CAPITAL_SHARES: dict[str, tuple[float, str]] = {
 }
 
 
+#: Capital share of the total economy, for sector codes without their own value (used by
+#: :meth:`Capital.default` with ``fallback=True``, and then named in the sources).
+ECONOMY_CAPITAL_SHARE = (0.40, f"{_KLEMS}: TOT (total economy)")
+
+
 @dataclass(frozen=True)
 class Capital:
     """Sector-specific capital: shares ``β[region, sector]``, capacity ``K̂[region, sector]``.
@@ -156,10 +161,12 @@ class Capital:
         return cls.none(source).set(share, source="; ".join(sources) or None)
 
     @classmethod
-    def default(cls, source: World | Baseline) -> Capital:
+    def default(cls, source: World | Baseline, *, fallback: bool = False) -> Capital:
         """Cited shares and the short-run labour-capital elasticity, the same in every region.
 
         β by sector code from :data:`CAPITAL_SHARES`; ``s`` from :data:`SHORT_RUN_SUBSTITUTION`.
+        ``fallback``: codes the table does not know get :data:`ECONOMY_CAPITAL_SHARE`, and the
+        sources say so; without it they raise.
 
         Raises
         ------
@@ -168,7 +175,7 @@ class Capital:
         """
         out = cls.none(source)
         missing = [str(s) for s in source.sectors if str(s) not in CAPITAL_SHARES]
-        if missing:
+        if missing and not fallback:
             raise ModelError(
                 f"no cited capital share for sectors {missing}",
                 field="capital_share",
@@ -176,7 +183,11 @@ class Capital:
                 fix="give them with Capital.none(world).set(beta, sector=..., source=...)",
             )
         for code in source.sectors:
-            beta, cite = CAPITAL_SHARES[str(code)]
+            if str(code) in CAPITAL_SHARES:
+                beta, cite = CAPITAL_SHARES[str(code)]
+            else:
+                beta, cite = ECONOMY_CAPITAL_SHARE
+                cite = f"no value for this sector code; {cite}"
             out = out.set(beta, sector=str(code), source=f"{code} {beta:g}: {cite}")
         sub, cite = SHORT_RUN_SUBSTITUTION
         return out.with_substitution(sub, source=f"labour-capital elasticity {sub:g}: {cite}")

@@ -3,6 +3,8 @@
 - :mod:`tradewar.runs.result`: :class:`ScenarioRun`, the labelled result of one scenario.
 - :mod:`tradewar.runs.years`: the years of a run.
 - :mod:`tradewar.runs.single`: one or several scenarios, one equilibrium per year.
+- :mod:`tradewar.runs.dynamic`: the recursive-dynamic path (capacity, investment,
+  growing trade elasticities) and the long-run steady state.
 - :mod:`tradewar.runs.outputs`: the output folder (tables, ``summary.json``, report).
 
 The runner never imports :mod:`tradewar.report`; the report takes :class:`ScenarioRun`
@@ -12,6 +14,7 @@ objects, and the command line renders it and hands the text to :func:`write_outp
 from tradewar.runs.outputs import summary_dict, write_outputs
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
+    DEFAULT_DYNAMICS,
     DEFAULT_SCENARIO,
     DEFAULT_WORLD,
     DEFAULT_YEARS,
@@ -24,6 +27,7 @@ from tradewar.runs.years import parse_years, scenario_years
 
 __all__ = [
     "CHOKEPOINT_SECTORS",
+    "DEFAULT_DYNAMICS",
     "DEFAULT_SCENARIO",
     "DEFAULT_WORLD",
     "DEFAULT_YEARS",

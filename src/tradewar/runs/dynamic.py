@@ -306,7 +306,8 @@ def run_dynamic(
     dynamics: the path's parameters (default: :class:`Dynamics` with the scenario's
         ``dynamics:`` key applied).
     capital: a :class:`tradewar.model.Capital` with the capital shares (default
-        :meth:`Capital.default` of the World: cited shares by sector code).
+        :meth:`Capital.default` of the World: cited shares by sector code, the total
+        economy's share for codes without one, named in the sources).
     long_run: also solve the long-run steady state under the last year's policies.
 
     Raises
@@ -337,7 +338,7 @@ def run_dynamic(
             fix="give a range such as 2026-2030",
         )
     dyn = dynamics if dynamics is not None else Dynamics.from_setting(sc.dynamics)
-    cap = capital if capital is not None else Capital.default(w)
+    cap = capital if capital is not None else Capital.default(w, fallback=True)
     beta, _, _ = cap.arrays(base)
     N, J = base.shape
     expansion, green = gestation_lags(list(base.sectors))
