@@ -84,8 +84,8 @@ def run(
             "--dynamics/--static",
             help="Recursive-dynamic path (capacity, investment, short-run trade elasticities "
             "rising to long-run ones, and the long-run steady state; docs/dynamics.md) or "
-            "comparative statics year by year. Default: dynamic, except with --decompose "
-            "(which decomposes the static years).",
+            "comparative statics year by year. Default: the scenario's `dynamics:` key, else "
+            "dynamic, except with --decompose (which decomposes the static years).",
             show_default=False,
         ),
     ] = None,
@@ -109,7 +109,6 @@ def run(
                 field="decompose",
                 fix="add --static, or drop --decompose",
             )
-        path = (DEFAULT_DYNAMICS and decompose is None) if dynamics is None else dynamics
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
         total = sum(len(yrs or scenario_years(sc)) for sc in loaded)
@@ -133,9 +132,16 @@ def run(
                 data_dir=data_dir,
                 progress=progress,
                 deficits=deficits.value if deficits else None,
-                dynamics=path,
+                dynamics=dynamics,
+                default_dynamics=DEFAULT_DYNAMICS and decompose is None,
             )
             decompositions = []
+            if decompose is not None and any(r.is_dynamic for r in runs):
+                raise ScenarioError(
+                    "--decompose splits the static years; the scenario asks for a dynamic path",
+                    field="decompose",
+                    fix="add --static, or drop --decompose",
+                )
             if decompose is not None:
                 bar.update(task, completed=0, description="decomposing")
                 for r in runs:

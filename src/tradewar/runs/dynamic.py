@@ -24,11 +24,11 @@ Each year ``t`` of the run is one equilibrium of the engine against the base-yea
    ``H`` :attr:`Dynamics.elasticity_horizon`; the World's θ are the long-run values.
 
 Programme money (``funding`` measures) builds capacity instead of free productivity: the
-programme's capital ``K_prog(y - L^g_j)`` (money spent up to the year, depreciated, as in
-:meth:`tradewar.policy.models.Funding.capital_share`), ``L^g_j`` the greenfield gestation
-lag, is added to the targeted sectors' capacity in proportion to their baseline capital
-value ``β VA / (r + δ)`` (the financing's normal return and depreciation). The money is
-paid for by the financing charges that :func:`tradewar.policy.translate` computes
+programme's capital ``K_prog(y - L^g_j)`` (money spent up to year ``y - L^g_j``, as in
+:meth:`tradewar.policy.models.Funding.capital_share`: it depreciates once installed),
+``L^g_j`` the greenfield gestation lag, is added to the targeted sectors' capacity in
+proportion to their baseline capital value ``β VA / (r + δ)`` (the financing's normal
+return and depreciation). The money is paid for by the financing charges that :func:`tradewar.policy.translate` computes
 (:meth:`tradewar.model.Shock.with_financing`), unchanged.
 
 Optional external scale economies (learning, off by default): productivity
@@ -282,6 +282,18 @@ def _without_programme_productivity(policy: YearPolicy, scenario: Scenario, worl
     return replace(policy, productivity=policy.productivity.copy(data=prod))
 
 
+def _path_policy(setup: Any, year: int, programmes: Sequence[_Programme]) -> tuple[YearPolicy, Any]:
+    """The policy and engine shock of ``year`` on the path.
+
+    The static run's, with the funding measures' productivity taken out when there are
+    programmes.
+    """
+    if not programmes:
+        return setup.policies[year], setup.shocks[year]
+    policy = _without_programme_productivity(setup.policies[year], setup.scenario, setup.world)
+    return policy, policy_to_shock(policy, setup.world, setup.rule)
+
+
 # ------------------------------------------------------------------ the path
 def run_dynamic(
     scenario: str | Path | Scenario,
@@ -355,10 +367,7 @@ def run_dynamic(
     for t, y in enumerate(yrs):
         m_t = dyn.elasticity_factor(t)
         base_t = replace(base, theta=_read_only(base.theta * m_t))
-        policy = (
-            _without_programme_productivity(setup.policies[y], sc, w) if programmes else setup.policies[y]
-        )
-        shock = policy_to_shock(policy, w, setup.rule)
+        policy, shock = _path_policy(setup, y, programmes)
         if learners.any() and prev_output is not None:
             gain = np.where(learners[None, :], np.maximum(prev_output, 1e-12) ** dyn.scale_elasticity, 1.0)
             shock = shock.scale_productivity(_labelled(gain, base))
@@ -416,14 +425,10 @@ def run_dynamic(
     lr_record: dict[str, Any] = {}
     if long_run:
         last = yrs[-1]
-        policy = (
-            _without_programme_productivity(setup.policies[last], sc, w)
-            if programmes
-            else setup.policies[last]
-        )
+        policy, shock = _path_policy(setup, last, programmes)
         eq_lr = solve(
             base,
-            policy_to_shock(policy, w, setup.rule),
+            shock,
             tol=tol,
             max_iter=max_iter,
             technology=tech,

@@ -314,6 +314,7 @@ def run_scenario(
     chokepoints: Sequence[str] | None = None,
     baseline: Any | None = None,
     dynamics: bool | None = None,
+    default_dynamics: bool = False,
 ) -> ScenarioRun:
     """Solve ``scenario`` on ``world`` for each of ``years``; see the module docstring.
 
@@ -335,7 +336,9 @@ def run_scenario(
         when several scenarios run on one World).
     dynamics: ``True``: the recursive-dynamic path of :func:`tradewar.runs.dynamic.run_dynamic`
         (capacity, investment, growing elasticities); ``False``: comparative statics year
-        by year; ``None`` (default): the scenario's ``dynamics:`` key, else statics.
+        by year; ``None`` (default): the scenario's ``dynamics:`` key, else
+        ``default_dynamics`` (the command line passes
+        :data:`~tradewar.runs.result.DEFAULT_DYNAMICS`).
 
     Raises
     ------
@@ -349,7 +352,7 @@ def run_scenario(
 
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if dynamics is None:
-        dynamics = loaded.dynamics is not None and loaded.dynamics.enabled
+        dynamics = loaded.dynamics.enabled if loaded.dynamics is not None else default_dynamics
     if dynamics:
         from tradewar.runs.dynamic import run_dynamic
 
