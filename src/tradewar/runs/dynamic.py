@@ -28,8 +28,9 @@ programme's capital ``K_prog(y - L^g_j)`` (money spent up to year ``y - L^g_j``,
 :meth:`tradewar.policy.models.Funding.capital_share`: it depreciates once installed),
 ``L^g_j`` the greenfield gestation lag, is added to the targeted sectors' capacity in
 proportion to their baseline capital value ``β VA / (r + δ)`` (the financing's normal
-return and depreciation). The money is paid for by the financing charges that :func:`tradewar.policy.translate` computes
-(:meth:`tradewar.model.Shock.with_financing`), unchanged.
+return and depreciation). The money is paid for by the financing charges that
+:func:`tradewar.policy.translate` computes (:meth:`tradewar.model.Shock.with_financing`),
+unchanged.
 
 Optional external scale economies (learning, off by default): productivity
 ``Â_t = Q̂_{t-1}^ψ_j`` from last year's real output (Bartelme, Costinot, Donaldson and
