@@ -10,7 +10,8 @@ Observed (cited in docs/dynamics.md, section "Episode check"):
 * supply outside China came only with a lag: Mountain Pass (US) produced again from 2012,
   Lynas (Australia/Malaysia) from 2013 (USGS Mineral Commodity Summaries 2013-2015).
 
-The model is run on the default World with the quota as a pooled export quota at 60 % of
+The model (``examples/scenarios/rare-earth-quota-2010.yaml``) is run on the default World
+with the quota as a pooled export quota at 60 % of
 China's baseline exports of the rare-earth sector (``REE``; ``CRM`` in worlds without it).
 It must get the direction and the timing: a binding quota whose price wedge is largest in
 the first year and falls back as capacity outside China arrives; prices outside China up
@@ -21,44 +22,39 @@ Federal Reserve G.17, so existing capacity allows about +15 %).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tradewar.policy import load_scenario_text
+from tradewar.policy import Scenario, load_scenario_text
 from tradewar.runs.dynamic import run_dynamic
 from tradewar.world.load import load_world
+from tradewar.world.world import World
 
 #: Largest first-year output increase outside China existing capacity allows (fraction):
 #: from ~87 % utilisation to 100 % (Federal Reserve G.17, mining, long-run average).
 FIRST_YEAR_CAPACITY_LIMIT = 100.0 / 87.0 - 1.0
 
-QUOTA = """\
-title: China's 2010 rare-earth export quota cut
-description: exports of rare earths capped at 60 % of the baseline from 2010 on
-years: 2010-2014
-measures:
-  - name: export-quota-2010
-    type: quota
-    imposer: CHN
-    target: all
-    sectors: [{sector}]
-    magnitude: {{unit: percent, value: 60}}
-    pooled: true
-    years: 2010-
-    source:
-      document: >-
-        WTO, China - Measures Related to the Exportation of Rare Earths, Tungsten and
-        Molybdenum (DS431, DS432, DS433), panel report: export quota 30,258 t in 2010
-        against 50,145 t in 2009
-      date: 2014-03-26
-"""
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+
+
+def _example(name: str, world: World) -> Scenario:
+    """An example scenario, on ``CRM`` in worlds without a rare-earth sector ``REE``."""
+    text = (EXAMPLES / name).read_text()
+    if "REE" not in world.sectors:
+        text = text.replace("[REE]", "[CRM]")
+    return load_scenario_text(text, name=name.removesuffix(".yaml"))
 
 
 @pytest.fixture(scope="module")
-def episode():
-    world = load_world("default")
+def world() -> World:
+    return load_world("default")
+
+
+@pytest.fixture(scope="module")
+def episode(world):
     sector = "REE" if "REE" in world.sectors else "CRM"
-    run = run_dynamic(load_scenario_text(QUOTA.format(sector=sector), name="ree-2010"), world)
-    return run, sector
+    return run_dynamic(_example("rare-earth-quota-2010.yaml", world), world), sector
 
 
 def test_quota_wedge_spikes_then_falls_back(episode) -> None:
@@ -91,3 +87,25 @@ def test_supply_outside_china_responds_gradually(episode) -> None:
     ]
     long = float((lr.set_index("region")["output_change_pct"] * weights).sum() / weights.sum()) / 100.0
     assert long > total[2014]  # still adjusting after five years
+
+
+#: Published short-run losses of importers from a Chinese rare-earth export stop, % of
+#: GDP (docs/dynamics.md): ECB Occasional Paper (2026), US output -0.3 to -0.6 % for an
+#: 18-month partial restriction, about -2 % for a near-total ban with very low
+#: substitutability; Nomura Research Institute (Kiuchi, 2025), Japan -0.43 % for a one-year
+#: ban; Daiwa Institute of Research (Akimoto, 2025-12-11), Japan -1.3 % for a one-year
+#: cut-off of rare earths from China.
+PUBLISHED_SHORT_RUN_LOSS_PCT = (0.3, 2.0)
+
+
+def test_short_run_cost_of_a_ban_is_in_the_published_range(world) -> None:
+    """The first year of the path (the short run) costs importers what published estimates say."""
+    run = run_dynamic(_example("rare-earth-ban.yaml", world), world)
+    first = run.regions[run.regions["year"] == run.years[0]].set_index("region")["welfare_pct"]
+    lo, hi = PUBLISHED_SHORT_RUN_LOSS_PCT
+    for region in ("USA", "JPN"):
+        assert lo <= -first[region] <= hi, (region, first[region])
+    assert run.long_run_regions is not None
+    long = run.long_run_regions.set_index("region")["welfare_pct"]
+    for region in ("USA", "JPN", "EU"):
+        assert -long[region] < -first[region]  # the long run costs less than the short run
