@@ -214,3 +214,20 @@ def test_cli_dynamics(tmp_path: Path, world) -> None:
     assert "Short run and long run" in (out / "report.html").read_text()
     res = CliRunner().invoke(app, [*args, "--dynamics", "--decompose", "measure"])
     assert res.exit_code != 0 and "--static" in res.output
+
+
+def test_learning_is_off_by_default_and_acts_with_a_lag(world, capital) -> None:
+    """External scale economies Â_t = Q̂_{t-1}^ψ: nothing in the first year, then output moves."""
+    sc = load_scenario_text(BAN, name="ban")
+    plain = run_dynamic(sc, world, capital=capital, long_run=False)
+    learn = run_dynamic(
+        sc, world, capital=capital, long_run=False, dynamics=Dynamics(learning=True, scale_sectors=("S001",))
+    )
+    a, b = plain.sectors, learn.sectors
+    first = a["year"] == 2026
+    np.testing.assert_allclose(a.loc[first, "output_after"], b.loc[first, "output_after"], rtol=1e-9)
+    later = (a["year"] == 2028) & (a["sector"] == "S001")
+    assert (
+        np.abs(a.loc[later, "output_after"].to_numpy() - b.loc[later, "output_after"].to_numpy()).max() > 1e-6
+    )
+    assert plain.dynamics is not None and plain.dynamics["learning"] is False

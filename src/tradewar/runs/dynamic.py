@@ -132,7 +132,9 @@ class Dynamics:
         the long-run (World) value.
     elasticity_horizon: H, years until the trade elasticities reach their long-run values.
     learning: external scale economies on (off by default).
-    scale_elasticity: ψ of the learning sectors (:data:`SCALE_SECTORS`).
+    scale_elasticity: ψ of the learning sectors.
+    scale_sectors: the sector codes with external scale economies (default
+        :data:`SCALE_SECTORS`: manufacturing and chips).
     sources: citations of the values.
     """
 
@@ -142,6 +144,7 @@ class Dynamics:
     elasticity_horizon: int = 7
     learning: bool = False
     scale_elasticity: float = 0.13
+    scale_sectors: tuple[str, ...] = SCALE_SECTORS
     sources: tuple[str, ...] = (_BLP, _Q, _DEPRECIATION, _SCALE)
 
     @classmethod
@@ -177,6 +180,7 @@ class Dynamics:
             "elasticity_horizon": self.elasticity_horizon,
             "learning": self.learning,
             "scale_elasticity": self.scale_elasticity,
+            "scale_sectors": list(self.scale_sectors),
             "sources": list(self.sources),
         }
 
@@ -356,7 +360,7 @@ def run_dynamic(
     N, J = base.shape
     expansion, green = gestation_lags(list(base.sectors))
     programmes = _programmes(sc, w, beta)
-    learners = np.isin(list(base.sectors), SCALE_SECTORS) if dyn.learning else np.zeros(J, dtype=bool)
+    learners = np.isin(list(base.sectors), dyn.scale_sectors) if dyn.learning else np.zeros(J, dtype=bool)
 
     K = np.ones((N, J))  # private capacity relative to the base year
     decided: dict[int, FloatArray] = {}  # gross investment (per baseline capacity) by decision year
