@@ -47,7 +47,8 @@ _EXPLAIN = """
 <div class="explain">
 <p><b>How to read the numbers.</b> Every number compares the world <i>with</i> the measures in
 force in a given year to the same base-year world <i>without</i> them (a comparative-static
-path, not a forecast). Changes are in percent, with money amounts in base-year US dollars
+path, or on a dynamic path each year given the capacity installed by then: see "Short run
+and long run"; not a forecast). Changes are in percent, with money amounts in base-year US dollars
 where the world's values are in dollars.</p>
 <ul>
 <li><b>Welfare</b>: the change in a region's real income, i.e. what its income buys at the new
