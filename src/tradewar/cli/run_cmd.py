@@ -1,7 +1,8 @@
 """``tradewar run``: run scenarios year by year and write tables and the HTML report.
 
-With no arguments it runs the combined ``trade-war-2026`` scenario on the shipped default
-world for 2026-2030 and writes ``tradewar-out/``.
+With no arguments it runs the conflict (``trade-war-2026``) and the industrial policies
+(``industrial-policy-2026-2030``) side by side on the shipped default world for
+2026-2030 and writes ``tradewar-out/``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
     DEFAULT_DYNAMICS,
-    DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
+    check_distinct_names,
     parse_years,
     run_scenarios,
     scenario_years,
     write_outputs,
 )
 from tradewar.runs.decompose import decompose_run
+from tradewar.world.load import parse_option_items, stylized_notice
+from tradewar.world.world import World
 
 
 class DecomposeBy(StrEnum):
@@ -44,11 +48,16 @@ class Deficits(StrEnum):
     zero = "zero"
 
 
+def _year(world: World) -> str:
+    return "not stated" if world.meta.year is None else str(world.meta.year)
+
+
 def run(
     scenarios: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Built-in scenario names or YAML files (default: trade-war-2026). "
+            help="Built-in scenario names or YAML files (default: trade-war-2026 and "
+            "industrial-policy-2026-2030, side by side). "
             "`tradewar scenarios list` shows the built-in ones.",
             show_default=False,
         ),
@@ -73,9 +82,21 @@ def run(
         Path | None,
         typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
     ] = None,
+    world_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--world-option",
+            help="Reader option of the world, KEY=VALUE (repeatable), e.g. --world-option year=2000; "
+            "also writable in the spec: wiod-eu:PATH?year=2000.",
+        ),
+    ] = None,
     deficits: Annotated[
         Deficits | None,
-        typer.Option("--deficits", help="Deficit rule of the engine (default: the scenario's, else data)."),
+        typer.Option(
+            "--deficits",
+            help="Deficit rule of the engine: data (deficits as in the World), fixed (share of world "
+            "income) or zero (closed first). Default: the scenario's, else data.",
+        ),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
     dynamics: Annotated[
@@ -101,7 +122,7 @@ def run(
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
-    names = scenarios or [DEFAULT_SCENARIO]
+    names = scenarios or list(DEFAULT_SCENARIOS)
     try:
         if dynamics and decompose is not None:
             raise ScenarioError(
@@ -109,8 +130,10 @@ def run(
                 field="decompose",
                 fix="add --static, or drop --decompose",
             )
+        options = parse_option_items(world_option)
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
+        check_distinct_names(loaded)
         total = sum(len(yrs or scenario_years(sc)) for sc in loaded)
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -134,6 +157,7 @@ def run(
                 deficits=deficits.value if deficits else None,
                 dynamics=dynamics,
                 default_dynamics=DEFAULT_DYNAMICS and decompose is None,
+                world_options=options,
             )
             decompositions = []
             if decompose is not None and any(r.is_dynamic for r in runs):
@@ -151,12 +175,17 @@ def run(
             dest = write_outputs(runs, out, report_html=html, decompositions=decompositions)
     except TradewarError as exc:
         fail(exc)
-    for r in runs:
-        if r.world.meta.stylized:
-            console.print(
-                f"[yellow]note:[/yellow] world {r.world_spec!r} is stylized: not for policy conclusions"
-            )
-            break
+    for spec in dict.fromkeys(r.world_spec for r in runs):
+        w = next(r.world for r in runs if r.world_spec == spec)
+        console.print(
+            f"world {spec!r} ({w.meta.name}): base year {_year(w)}, "
+            f"{len(w.regions)} regions x {len(w.sectors)} sectors, {w.meta.unit}",
+            markup=False,
+            highlight=False,
+        )
+    notices = {n for n in (stylized_notice(r.world) for r in runs) if n}
+    for notice in sorted(notices):
+        console.print(notice, style="yellow", markup=False)
     for r in runs:
         idle = [str(rec["year"]) for rec in r.solver if not rec["measures_in_force"]]
         if idle:

@@ -14,26 +14,33 @@ objects, and the command line renders it and hands the text to :func:`write_outp
 from tradewar.runs.outputs import summary_dict, write_outputs
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
+    DEFAULT_DEFICITS,
     DEFAULT_DYNAMICS,
     DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     DEFAULT_WORLD,
     DEFAULT_YEARS,
+    DEFICIT_RULES,
     REGION_COLUMNS,
     Progress,
     ScenarioRun,
 )
-from tradewar.runs.single import run_scenario, run_scenarios
+from tradewar.runs.single import check_distinct_names, run_scenario, run_scenarios
 from tradewar.runs.years import parse_years, scenario_years
 
 __all__ = [
     "CHOKEPOINT_SECTORS",
+    "DEFAULT_DEFICITS",
     "DEFAULT_DYNAMICS",
     "DEFAULT_SCENARIO",
+    "DEFAULT_SCENARIOS",
     "DEFAULT_WORLD",
     "DEFAULT_YEARS",
+    "DEFICIT_RULES",
     "REGION_COLUMNS",
     "Progress",
     "ScenarioRun",
+    "check_distinct_names",
     "parse_years",
     "run_scenario",
     "run_scenarios",

@@ -62,7 +62,7 @@ from tradewar.policy import Scenario, YearPolicy, funding_effect, policy_to_shoc
 from tradewar.policy.models import DynamicsSetting, ProductivityMeasure
 from tradewar.policy.shocks import UNIT_TO_USD_MILLION
 from tradewar.runs.result import Progress, ScenarioRun
-from tradewar.runs.single import finish_tables, prepare_run, year_tables
+from tradewar.runs.single import deficit_advice, finish_tables, prepare_run, year_tables
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -315,6 +315,7 @@ def run_dynamic(
     dynamics: Dynamics | None = None,
     capital: Any | None = None,
     long_run: bool = True,
+    world_options: Any = None,
 ) -> ScenarioRun:
     """Solve ``scenario`` as a recursive-dynamic path (module docstring).
 
@@ -326,6 +327,7 @@ def run_dynamic(
         :meth:`Capital.default` of the World: cited shares by sector code, the total
         economy's share for codes without one, named in the sources).
     long_run: also solve the long-run steady state under the last year's policies.
+    world_options: reader options for the World spec (see :func:`run_scenario`).
 
     Raises
     ------
@@ -346,6 +348,7 @@ def run_dynamic(
         max_iter=max_iter,
         chokepoints=chokepoints,
         baseline=baseline,
+        world_options=world_options,
     )
     sc, w, yrs, base, tech = setup.scenario, setup.world, setup.years, setup.base, setup.technology
     if list(yrs) != list(range(yrs[0], yrs[0] + len(yrs))):
@@ -389,11 +392,8 @@ def run_dynamic(
                 initial=prev,
             )
         except ConvergenceError as err:
-            raise ConvergenceError(
-                f"scenario {sc.name!r}, year {y} (dynamic path): {err.message}",
-                residual=err.residual,
-                iterations=err.iterations,
-                tolerance=err.tolerance,
+            raise err.within(
+                f"scenario {sc.name!r}, year {y} (dynamic path)", fix=deficit_advice(err, setup.rule)
             ) from None
         rec, reg, sec, fl = year_tables(eq, y, policy.active, tech, setup.chokes, setup.ss_base)
         rec["capital"] = repr(eq.capital)
@@ -423,7 +423,7 @@ def run_dynamic(
         if progress is not None:
             progress(f"{sc.name} {y}", len(records))
 
-    regions, sectors, flows = finish_tables(sc.name, *rows, setup.undefined)
+    regions, sectors, flows = finish_tables(sc.name, *rows, setup.undefined, setup.rule)
     capacity = pd.concat(capacity_rows, ignore_index=True)
     capacity.insert(0, "scenario", sc.name)
     lr_regions = lr_sectors = None
@@ -442,7 +442,9 @@ def run_dynamic(
         )
         _, lr_reg, lr_sec, _ = year_tables(eq_lr, last, policy.active, tech, setup.chokes, setup.ss_base)
         lr_sec["capacity_hat"] = eq_lr.capacity.reshape(-1)
-        lr_regions, lr_sectors, _ = finish_tables(sc.name, [lr_reg], [lr_sec], [fl.iloc[:0]], setup.undefined)
+        lr_regions, lr_sectors, _ = finish_tables(
+            sc.name, [lr_reg], [lr_sec], [fl.iloc[:0]], setup.undefined, setup.rule
+        )
         for df in (lr_regions, lr_sectors):
             df["horizon"] = "long run"
         lr_record = {"converged": bool(eq_lr.solver.converged), **_solver_dict(eq_lr)}
@@ -459,6 +461,7 @@ def run_dynamic(
         chokepoints=setup.chokes,
         undefined_self_sufficiency=tuple(setup.undefined),
         deficits=setup.rule,
+        deficits_from=setup.rule_from,
         capacity=capacity,
         long_run_regions=lr_regions,
         long_run_sectors=lr_sectors,

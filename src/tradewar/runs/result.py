@@ -12,10 +12,24 @@ import pandas as pd
 from tradewar.policy import Scenario, YearPolicy
 from tradewar.world.world import World
 
-#: The scenario `tradewar run` runs without arguments.
+#: The conflict scenario: what :func:`~tradewar.runs.run_scenario` runs by default.
 DEFAULT_SCENARIO = "trade-war-2026"
+#: The scenarios `tradewar run` runs without arguments: the conflict and the industrial
+#: policies side by side, so that the headline never mixes the two (issue 11);
+#: ``trade-war-and-industrial-policy`` runs both together.
+DEFAULT_SCENARIOS = ("trade-war-2026", "industrial-policy-2026-2030")
 #: The World it runs on.
 DEFAULT_WORLD = "default"
+#: The deficit rule of a run when neither the caller nor the scenario (or its includes)
+#: says: trade deficits as in the World. (Games default to ``zero``: see
+#: :data:`tradewar.strategy.DEFAULT_GAME_DEFICITS`.)
+DEFAULT_DEFICITS = "data"
+#: What each deficit rule means, for outputs read by people.
+DEFICIT_RULES = {
+    "data": "trade deficits as in the World (nominal)",
+    "fixed": "trade deficits a constant share of world income",
+    "zero": "trade deficits closed: the World re-solved with zero deficits, results relative to it",
+}
 #: Years run when neither the command line nor the scenario says.
 DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
 #: Whether `tradewar run` solves a recursive-dynamic path by default (capacity,
@@ -23,7 +37,7 @@ DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
 #: comparative statics year by year.
 DEFAULT_DYNAMICS = True
 #: Sectors whose self-sufficiency is reported, where the World has them.
-CHOKEPOINT_SECTORS = ("CRM", "SEM", "SME")
+CHOKEPOINT_SECTORS = ("REE", "CRM", "SEMA", "SEMM", "SME")
 #: Columns of regions.csv besides self-sufficiency.
 REGION_COLUMNS = (
     "welfare_pct",
@@ -53,6 +67,8 @@ class ScenarioRun:
     undefined_self_sufficiency: (region, sector) pairs that neither make nor use the
         product (0/0): their self-sufficiency cells are empty.
     deficits: the deficit rule the engine used.
+    deficits_from: where the rule came from: ``"argument"`` (the caller, e.g.
+        ``--deficits``), the scenario file that set it, or ``"default"``.
     capacity, long_run_regions, long_run_sectors, dynamics: see
         :func:`tradewar.runs.dynamic.run_dynamic` (None for comparative statics).
     """
@@ -68,7 +84,8 @@ class ScenarioRun:
     solver: tuple[dict[str, Any], ...]
     chokepoints: tuple[str, ...]
     undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
-    deficits: str = "data"
+    deficits: str = DEFAULT_DEFICITS
+    deficits_from: str = "default"
     #: dynamic runs only (:mod:`tradewar.runs.dynamic`): capacity path by (region, sector,
     #: year), the long-run steady state under the last year's policies, and the settings
     capacity: pd.DataFrame | None = None
@@ -80,6 +97,13 @@ class ScenarioRun:
     def is_dynamic(self) -> bool:
         """True for a recursive-dynamic path (year figures are short-run)."""
         return self.dynamics is not None
+
+    def deficit_note(self) -> str:
+        """One line for people: the rule, what it means and where it came from."""
+        why = {"argument": "chosen by the caller", "default": "the default"}.get(
+            self.deficits_from, f"set in {self.deficits_from}"
+        )
+        return f"deficit rule {self.deficits!r}: {DEFICIT_RULES.get(self.deficits, '?')} ({why})"
 
     def summary_table(self, year: int | None = None) -> pd.DataFrame:
         """Regions in ``year`` (default: the last) with the headline columns.
