@@ -127,10 +127,9 @@ def _setup(
 
 #: What a command-line user can do when a game's solver fails, by command.
 _CONVERGENCE_FIX = {
-    "optimal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
-    "nash": "allow more best-response rounds (--max-iter), loosen --tol, or choose a coarser "
-    "--instrument (sector, uniform)",
-    "deal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
+    "optimal": "try another --instrument (sector, partner, uniform) or a lower tariff bound (--upper)",
+    "nash": "allow more best-response rounds (--max-iter), loosen --tol, or try another --instrument",
+    "deal": "try another --instrument (sector, partner, uniform) or a lower tariff bound (--upper)",
 }
 
 
