@@ -73,7 +73,7 @@ WorldOptionOpt = Annotated[
     typer.Option("--world-option", help="reader option of the world, KEY=VALUE (repeatable), e.g. year=2000"),
 ]
 PlayersOpt = Annotated[
-    list[str] | None, typer.Option("--players", help="region codes (repeat or comma-separate); default all")
+    list[str] | None, typer.Option("--players", help="region codes (repeat or comma-separate), or all (the default)")
 ]
 InstrumentOpt = Annotated[
     Instrument,
@@ -152,6 +152,8 @@ def _players(model: TariffGameModel, players: list[str] | None) -> list[str]:
     if not players:
         return list(model.regions)
     out = [p.strip() for item in players for p in item.split(",") if p.strip()]
+    if "all" in out:  # `all` means every region, as in scenario files
+        return list(model.regions)
     from tradewar.strategy._protocol import region_index
 
     for p in out:
