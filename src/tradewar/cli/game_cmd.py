@@ -73,7 +73,8 @@ WorldOptionOpt = Annotated[
     typer.Option("--world-option", help="reader option of the world, KEY=VALUE (repeatable), e.g. year=2000"),
 ]
 PlayersOpt = Annotated[
-    list[str] | None, typer.Option("--players", help="region codes (repeat or comma-separate), or all (the default)")
+    list[str] | None,
+    typer.Option("--players", help="region codes (repeat or comma-separate), or all (the default)"),
 ]
 InstrumentOpt = Annotated[
     Instrument,
