@@ -153,7 +153,11 @@ class MeasureShocks:
         return np.asarray(out)
 
     def shock_at(self, none: Shock, s: FloatArray, deficits: str) -> Shock:
-        """The Shock at path parameters ``s[K]`` (``s = 1``: the year's shock, ``0``: none)."""
+        """The Shock at path parameters ``s[K]`` (``s = 1``: the year's shock, ``0``: none).
+
+        The arrays share ``none``'s (immutable) coordinates: building a point costs no
+        label copies.
+        """
         from tradewar.model import Quota
 
         lt = self.log_tau0 + np.tensordot(s, self.d_log_tau, axes=1)
@@ -178,13 +182,13 @@ class MeasureShocks:
         )
         financing = None
         if self.d_financing is not None:
-            financing = none.productivity.copy(data=np.tensordot(s, self.d_financing, axes=1))
+            financing = none.productivity.copy(data=np.tensordot(s, self.d_financing, axes=1), deep=False)
         return replace(
             none,
             financing=financing,
-            tariff=none.tariff.copy(data=np.expm1(lt)),
-            trade_cost=none.trade_cost.copy(data=d_hat),
-            productivity=none.productivity.copy(data=prod),
+            tariff=none.tariff.copy(data=np.expm1(lt), deep=False),
+            trade_cost=none.trade_cost.copy(data=d_hat, deep=False),
+            productivity=none.productivity.copy(data=prod, deep=False),
             quotas=quotas,
             deficits=deficits,  # type: ignore[arg-type]
             description=(f"decomposition path point s={np.round(s, 6).tolist()}",),
