@@ -9,7 +9,9 @@ and passed in:
   self-sufficiency, checks), median of ``--repeat``;
 * decomposition: :func:`tradewar.runs.decompose.decompose_run` of that run, median of
   ``--repeat``, with its defaults (Gauss-Legendre, 3 nodes per step, steps halved while a
-  step residual exceeds 1 % of the variable's largest step change).
+  step residual exceeds 1 % of the variable's largest step change; a year with the same
+  shocks as an earlier one reuses its contributions), and again with ``reuse=False``
+  (every year integrated: the worst case).
 
 It also reports the accuracy of the contributions against a 16-step reference (largest
 difference relative to the largest contribution to the same variable) and the largest
@@ -59,6 +61,16 @@ def main() -> None:
     print(f"{args.scenario}: {K} measures x {len(run.years)} years on {args.world} {world.shape}")
     print(f"plain run {statistics.median(plain):.3f} s, decomposition {statistics.median(dec):.3f} s")
     print(f"ratio {statistics.median(ratio):.2f} (min {min(ratio):.2f}, max {max(ratio):.2f}); target <= 10")
+    every = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        run = run_scenario(sc, world)
+        a = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        decompose_run(run, reuse=False)
+        every.append((time.perf_counter() - t0) / a)
+    print(f"every year integrated (reuse=False): ratio {statistics.median(every):.2f} "
+          f"(min {min(every):.2f}, max {max(every):.2f})")  # fmt: skip
     print("per year (steps, solves, worst step residual):",
           [(y.year, y.steps, y.solves, f"{y.refinement:.1e}") for y in d.years])  # fmt: skip
     print(f"largest sum error (relative to |total|, floor 1): {d.max_sum_error():.1e}")
