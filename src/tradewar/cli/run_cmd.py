@@ -16,10 +16,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradewar.cli._errors import fail
-from tradewar.errors import TradewarError
+from tradewar.errors import ScenarioError, TradewarError
 from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
+    DEFAULT_DYNAMICS,
     DEFAULT_SCENARIOS,
     check_distinct_names,
     decompose_run,
@@ -98,6 +99,17 @@ def run(
         ),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    dynamics: Annotated[
+        bool | None,
+        typer.Option(
+            "--dynamics/--static",
+            help="Recursive-dynamic path (capacity, investment, short-run trade elasticities "
+            "rising to long-run ones, and the long-run steady state; docs/dynamics.md) or "
+            "comparative statics year by year. Default: the scenario's `dynamics:` key, else "
+            "dynamic, except with --decompose (which decomposes the static years).",
+            show_default=False,
+        ),
+    ] = None,
     decompose: Annotated[
         DecomposeBy | None,
         typer.Option(
@@ -112,6 +124,12 @@ def run(
     err = Console(stderr=True, soft_wrap=True)
     names = scenarios or list(DEFAULT_SCENARIOS)
     try:
+        if dynamics and decompose is not None:
+            raise ScenarioError(
+                "--decompose splits the static years; it cannot decompose a dynamic path",
+                field="decompose",
+                fix="add --static, or drop --decompose",
+            )
         options = parse_option_items(world_option)
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
@@ -137,9 +155,17 @@ def run(
                 data_dir=data_dir,
                 progress=progress,
                 deficits=deficits.value if deficits else None,
+                dynamics=dynamics,
+                default_dynamics=DEFAULT_DYNAMICS and decompose is None,
                 world_options=options,
             )
             decompositions = []
+            if decompose is not None and any(r.is_dynamic for r in runs):
+                raise ScenarioError(
+                    "--decompose splits the static years; the scenario asks for a dynamic path",
+                    field="decompose",
+                    fix="add --static, or drop --decompose",
+                )
             if decompose is not None:
                 bar.update(task, completed=0, description="decomposing")
                 for r in runs:
@@ -176,5 +202,10 @@ def run(
         )
     files = "regions.csv, sectors.csv, flows.parquet, summary.json"
     files += ", contributions.csv" if decompositions else ""
+    files += (
+        ", capacity.csv, long_run_regions.csv, long_run_sectors.csv"
+        if any(r.is_dynamic for r in runs)
+        else ""
+    )
     files += "" if no_report else ", report.html"
     console.print(f"wrote {files} to {dest}")

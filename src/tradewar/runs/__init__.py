@@ -3,6 +3,8 @@
 - :mod:`tradewar.runs.result`: :class:`ScenarioRun`, the labelled result of one scenario.
 - :mod:`tradewar.runs.years`: the years of a run.
 - :mod:`tradewar.runs.single`: one or several scenarios, one equilibrium per year.
+- :mod:`tradewar.runs.dynamic`: the recursive-dynamic path (capacity, investment,
+  growing trade elasticities) and the long-run steady state.
 - :mod:`tradewar.runs.outputs`: the output folder (tables, ``summary.json``, report).
 - :mod:`tradewar.runs.decompose`: the contributions of each measure to every result
   (Harrison-Horridge-Pearson subtotals), ``contributions.csv``.
@@ -18,6 +20,7 @@ from tradewar.runs.outputs import summary_dict, write_outputs
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_DEFICITS,
+    DEFAULT_DYNAMICS,
     DEFAULT_SCENARIO,
     DEFAULT_SCENARIOS,
     DEFAULT_WORLD,
@@ -33,6 +36,7 @@ from tradewar.runs.years import parse_years, scenario_years
 __all__ = [
     "CHOKEPOINT_SECTORS",
     "DEFAULT_DEFICITS",
+    "DEFAULT_DYNAMICS",
     "DEFAULT_SCENARIO",
     "DEFAULT_SCENARIOS",
     "DEFAULT_WORLD",
