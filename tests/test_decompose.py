@@ -398,3 +398,13 @@ def test_pooled_quota_and_quota_ban_are_decomposed(world: World) -> None:
         banned.loc[banned.index.str.endswith("quota-ban"), "contribution"].iloc[0] / banned["total"].iloc[0]
     )
     assert share > 0.9
+
+
+def test_years_with_the_same_shocks_reuse_the_contributions(world: World) -> None:
+    sc = load_scenario_text(_scenario([_tariff("a", "R000", "R001", "all", 30)], years="2026-2027"))
+    run = run_scenario(sc, world)
+    d = decompose_run(run)
+    assert [y.solves > 0 for y in d.years] == [True, False]
+    full = decompose_run(run, reuse=False)
+    assert all(y.solves > 0 for y in full.years)
+    np.testing.assert_allclose(d.table["contribution"], full.table["contribution"], rtol=0, atol=1e-12)

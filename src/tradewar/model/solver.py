@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import xarray as xr
 
 from tradewar.errors import ConvergenceError, ModelError
 from tradewar.model import equations as eq
@@ -66,6 +67,11 @@ if TYPE_CHECKING:
 Closure = Literal["exact", "fixed_expenditure"]
 
 
+def _in_order(a: xr.DataArray, dims: tuple[str, ...]) -> FloatArray:
+    """The values of ``a`` with its axes in ``dims`` order (a NumPy view, no label work)."""
+    return np.asarray(np.transpose(a.values, [a.dims.index(d) for d in dims]), dtype=float)
+
+
 def shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(tau', log κ̂, log Â) in CP order from a labelled Shock."""
     regions, sectors = list(base.regions), list(base.sectors)
@@ -76,11 +82,11 @@ def shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, 
             expected=f"regions {regions[:5]}..., sectors {sectors[:5]}...",
             fix="build the shock with Shock.none(world) from the same World",
         )
-    tau_new = 1.0 + shock.tariff.transpose("region", "origin", "product").values
-    d_hat = shock.trade_cost.transpose("region", "origin", "product").values
+    tau_new = 1.0 + _in_order(shock.tariff, ("region", "origin", "product"))
+    d_hat = _in_order(shock.trade_cost, ("region", "origin", "product"))
     with np.errstate(divide="ignore"):
         log_kappa = np.log(tau_new / base.tau) + np.log(d_hat)
-    log_A = np.log(shock.productivity.transpose("region", "sector").values)
+    log_A = np.log(_in_order(shock.productivity, ("region", "sector")))
     return np.asarray(tau_new, dtype=float), log_kappa, log_A
 
 
