@@ -23,12 +23,12 @@ from tradewar.runs import (
     DEFAULT_DYNAMICS,
     DEFAULT_SCENARIOS,
     check_distinct_names,
+    decompose_run,
     parse_years,
     run_scenarios,
     scenario_years,
     write_outputs,
 )
-from tradewar.runs.decompose import decompose_run
 from tradewar.world.load import parse_option_items, stylized_notice
 from tradewar.world.world import World
 

@@ -13,7 +13,7 @@ one-sector case is structural gravity)::
 Chokepoints (issue #5): nested CES production and quantity limits::
 
     tech = Technology.uniform(world, sigma=0.5, epsilon=0.1, sources=["Atalay 2017"])
-    shock = Shock.none(world).set_quota(0.5, origin="CHN", product="CRM", pooled=True)
+    shock = Shock.none(world).set_quota(0.5, origin="CHN", product="REE", pooled=True)
     eq = solve(base, shock, technology=tech)
     eq.quotas, eq.wedges
 

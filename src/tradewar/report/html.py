@@ -362,6 +362,7 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     parts.extend(_welfare_figs(run, key))
     parts.append("<h3>Sector output</h3>")
     parts.append(_sector_fig(run, key))
+    parts.append(_money_tables(run))
     parts.append("<h3>Trade flows</h3>")
     parts.extend(_flow_figs(run, key))
     if run.chokepoints:
@@ -381,6 +382,35 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     )
     parts.append("<h3>Solver record</h3>" + _table(solver, digits=3))
     return "\n".join(parts)
+
+
+def _money_tables(run: ScenarioRun, n: int = 10) -> str:
+    """The ``n`` largest changes in USD billion in the last year: sector output and bilateral trade.
+
+    Empty when the World's unit is not a USD unit (no ``*_usd_bn`` columns).
+    """
+    if "output_change_usd_bn" not in run.sectors.columns or "change_usd_bn" not in run.flows.columns:
+        return ""
+    last = run.years[-1]
+    sec = run.sectors[run.sectors["year"] == last]
+    top = sec.reindex(sec["output_change_usd_bn"].abs().sort_values(ascending=False).index[:n])
+    out = top[["region", "sector", "output_change_usd_bn", "output_change_pct"]].rename(
+        columns={"output_change_usd_bn": "real output change (USD bn)", "output_change_pct": "%"}
+    )
+    fl = run.flows[(run.flows["year"] == last) & (run.flows["origin"] != run.flows["region"])]
+    pair = fl.groupby(["origin", "region"], sort=False)[["baseline", "counterfactual", "change_usd_bn"]].sum()
+    pair = pair[pair["baseline"] > 0]
+    pair["%"] = 100.0 * (pair["counterfactual"] / pair["baseline"] - 1.0)
+    pair = pair.reindex(pair["change_usd_bn"].abs().sort_values(ascending=False).index[:n]).reset_index()
+    trade = pair[["origin", "region", "change_usd_bn", "%"]].rename(
+        columns={"origin": "exporter", "region": "importer", "change_usd_bn": "trade change (USD bn)"}
+    )
+    return (
+        f"<h3>The largest changes in money, {last}</h3>"
+        "<p class='small'>Base-year US dollars (billion); output is the real change valued at "
+        "baseline prices, trade the change in flows net of tariffs (all products).</p>"
+        f"{_table(out, digits=2)}{_table(trade, digits=2)}"
+    )
 
 
 def _dynamics_section(run: ScenarioRun, key: str) -> str:

@@ -6,11 +6,16 @@
 - :mod:`tradewar.runs.dynamic`: the recursive-dynamic path (capacity, investment,
   growing trade elasticities) and the long-run steady state.
 - :mod:`tradewar.runs.outputs`: the output folder (tables, ``summary.json``, report).
+- :mod:`tradewar.runs.decompose`: the contributions of each measure to every result
+  (Harrison-Horridge-Pearson subtotals), ``contributions.csv``.
+- :mod:`tradewar.runs.money`: equivalent variation and USD changes.
 
 The runner never imports :mod:`tradewar.report`; the report takes :class:`ScenarioRun`
 objects, and the command line renders it and hands the text to :func:`write_outputs`.
 """
 
+from tradewar.runs.decompose import Decomposition, decompose_run
+from tradewar.runs.money import equivalent_variation
 from tradewar.runs.outputs import summary_dict, write_outputs
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
@@ -38,9 +43,12 @@ __all__ = [
     "DEFAULT_YEARS",
     "DEFICIT_RULES",
     "REGION_COLUMNS",
+    "Decomposition",
     "Progress",
     "ScenarioRun",
     "check_distinct_names",
+    "decompose_run",
+    "equivalent_variation",
     "parse_years",
     "run_scenario",
     "run_scenarios",

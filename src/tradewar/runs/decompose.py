@@ -54,8 +54,8 @@ linearisation is accurate). With ``n`` equal steps on ``s``:
    are halved (``n = 1, 2, 4, ...`` up to ``max_steps``; step points are reused).
 
 On the default world's ``trade-war-2026`` (15 measures) one step with three nodes leaves
-residuals of 1e-3 and contributions within 1e-4 (relative to the largest contribution to
-the variable) of a 16-step reference; it costs ``4 + 3K`` solves per year, most of them
+residuals of 3e-4 to 3e-3 and contributions within about 1e-3 (relative to the largest
+contribution to the variable) of a 16-step reference; it costs ``4 + 3K`` solves per year, most of them
 warm-started (``benchmarks/bench_decompose.py``).
 
 Results decomposed (rows of :attr:`Decomposition.table`): ``welfare_pct`` and
