@@ -154,7 +154,7 @@ def solve(
             "capital was given both to solve() and in the shock", field="capital", fix="give it in one place"
         )
     cap_obj = capital if capital is not None else shock.capital
-    cap = _capital_arrays(base, cap_obj, closure)
+    cap = _capital_arrays(base, cap_obj, closure, 0.0 if ces is None else ces[2])
     quotas = QuotaSystem.build(base, shock.quotas) if shock.quotas else None
     if quotas is not None and closure == "fixed_expenditure":
         raise ModelError(
@@ -455,9 +455,9 @@ class _CapitalArrays:
     """The capital block's arrays in CP order (see :mod:`tradewar.model.capital`).
 
     ``beta``: β; ``log_K``: ln K̂; ``va0``: baseline value added γ Y; ``labour0``: baseline
-    labour income ``L_n = wL_n - Σ_j β_nj γ_nj Y_nj``; ``step``: the rental update's damping
-    ``s/(s + θ_j β_nj γ_nj + (1 - s) β_nj)``; ``alpha``: investment-goods weights (final-demand
-    shares); ``one_minus_s``: 1 - the elasticity of substitution between labour and capital.
+    labour income ``L_n = wL_n - Σ_j β_nj γ_nj Y_nj``; ``step``: the rental update's step,
+    a Newton step per cell (see :func:`_capital_arrays`); ``alpha``: investment-goods weights
+    (final-demand shares); ``one_minus_s``: 1 - the elasticity of substitution between labour and capital.
     """
 
     mode: str
@@ -488,8 +488,13 @@ class _CapitalArrays:
         return np.asarray(np.where(self.va0 > 0, np.exp(lk), 1.0))
 
 
-def _capital_arrays(base: Baseline, capital: Capital | None, closure: str) -> _CapitalArrays | None:
-    """The capital block's arrays, or None when there is no specific capital (β = 0)."""
+def _capital_arrays(
+    base: Baseline, capital: Capital | None, closure: str, one_minus_sigma: FloatArray | float = 0.0
+) -> _CapitalArrays | None:
+    """The capital block's arrays, or None when there is no specific capital (β = 0).
+
+    ``one_minus_sigma``: 1 - σ of the nested-CES technology (0 under Cobb-Douglas).
+    """
     if capital is None or capital.is_zero:
         return None
     if closure != "exact":
@@ -508,8 +513,15 @@ def _capital_arrays(base: Baseline, capital: Capital | None, closure: str) -> _C
             field="capital_share",
             fix="lower the capital shares of those regions",
         )
-    # the damped rental update: the target's slope in ln r̂ is about -(θ β γ + (1 - s) β)/s
-    step = s / (s + base.theta[None, :] * beta * base.gamma_va + (1.0 - s) * beta)
+    # the rental update is a Newton step per cell, ln r̂ += (target - ln r̂)/(1 - slope), with
+    # the target's slope in ln r̂ at the baseline: own-price demand -θ γ β, the value-added
+    # share's rise (1 - σ)(1 - γ) β when value added and materials are complements (σ < 1),
+    # and -(1 - s) β from capital's share; divided by s. Cobb-Douglas (σ = 1) gives the damped
+    # step s/(s + θβγ + (1 - s)β); the denominator is kept away from zero.
+    g = base.gamma_va
+    slope = beta * (one_minus_sigma * (1.0 - g) - base.theta[None, :] * g - (1.0 - s)) / s
+    den = 1.0 - slope
+    step = 1.0 / np.where(np.abs(den) < 0.5, np.where(den < 0, -0.5, 0.5), den)
     return _CapitalArrays(
         mode=capital.mode,
         beta=beta,
