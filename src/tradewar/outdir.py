@@ -209,12 +209,7 @@ def check_destination(
     given = Path(text).expanduser()
     dest = destination(given)
     real = dest.resolve()
-    if (
-        not dest.name
-        or real == Path(real.anchor)
-        or real == _home()
-        or _is_above_or_at(real, _cwd())
-    ):
+    if not dest.name or real == Path(real.anchor) or real == _home() or _is_above_or_at(real, _cwd()):
         raise _refuse(
             str(given),
             "is the current folder, a folder above it, the home folder or the root; "

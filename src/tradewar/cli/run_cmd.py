@@ -1,7 +1,8 @@
 """``tradewar run``: run scenarios year by year and write tables and the HTML report.
 
-With no arguments it runs the combined ``trade-war-2026`` scenario on the shipped default
-world for 2026-2030 and writes ``tradewar-out/``.
+With no arguments it runs the conflict (``trade-war-2026``) and the industrial policies
+(``industrial-policy-2026-2030``) side by side on the shipped default world for
+2026-2030 and writes ``tradewar-out/``.
 """
 
 from __future__ import annotations
@@ -15,20 +16,21 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradewar.cli._errors import fail
-from tradewar.errors import TradewarError
+from tradewar.errors import ScenarioError, TradewarError
 from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
-    DEFAULT_SCENARIO,
+    DEFAULT_DYNAMICS,
+    DEFAULT_SCENARIOS,
     check_distinct_names,
     check_out,
+    decompose_run,
     parse_years,
     run_scenarios,
     scenario_years,
     write_outputs,
 )
-from tradewar.runs.decompose import decompose_run
-from tradewar.world.load import parse_option_items
+from tradewar.world.load import parse_option_items, stylized_notice
 from tradewar.world.world import World
 
 
@@ -55,7 +57,8 @@ def run(
     scenarios: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Built-in scenario names or YAML files (default: trade-war-2026). "
+            help="Built-in scenario names or YAML files (default: trade-war-2026 and "
+            "industrial-policy-2026-2030, side by side). "
             "`tradewar scenarios list` shows the built-in ones.",
             show_default=False,
         ),
@@ -107,6 +110,17 @@ def run(
         ),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    dynamics: Annotated[
+        bool | None,
+        typer.Option(
+            "--dynamics/--static",
+            help="Recursive-dynamic path (capacity, investment, short-run trade elasticities "
+            "rising to long-run ones, and the long-run steady state; docs/dynamics.md) or "
+            "comparative statics year by year. Default: the scenario's `dynamics:` key, else "
+            "dynamic, except with --decompose (which decomposes the static years).",
+            show_default=False,
+        ),
+    ] = None,
     decompose: Annotated[
         DecomposeBy | None,
         typer.Option(
@@ -119,9 +133,15 @@ def run(
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
-    names = scenarios or [DEFAULT_SCENARIO]
+    names = scenarios or list(DEFAULT_SCENARIOS)
     try:
         check_out(out, force=force)
+        if dynamics and decompose is not None:
+            raise ScenarioError(
+                "--decompose splits the static years; it cannot decompose a dynamic path",
+                field="decompose",
+                fix="add --static, or drop --decompose",
+            )
         options = parse_option_items(world_option)
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
@@ -147,9 +167,17 @@ def run(
                 data_dir=data_dir,
                 progress=progress,
                 deficits=deficits.value if deficits else None,
+                dynamics=dynamics,
+                default_dynamics=DEFAULT_DYNAMICS and decompose is None,
                 world_options=options,
             )
             decompositions = []
+            if decompose is not None and any(r.is_dynamic for r in runs):
+                raise ScenarioError(
+                    "--decompose splits the static years; the scenario asks for a dynamic path",
+                    field="decompose",
+                    fix="add --static, or drop --decompose",
+                )
             if decompose is not None:
                 bar.update(task, completed=0, description="decomposing")
                 for r in runs:
@@ -167,12 +195,9 @@ def run(
             markup=False,
             highlight=False,
         )
-    for r in runs:
-        if r.world.meta.stylized:
-            console.print(
-                f"[yellow]note:[/yellow] world {r.world_spec!r} is stylized: not for policy conclusions"
-            )
-            break
+    notices = {n for n in (stylized_notice(r.world) for r in runs) if n}
+    for notice in sorted(notices):
+        console.print(notice, style="yellow", markup=False)
     for r in runs:
         idle = [str(rec["year"]) for rec in r.solver if not rec["measures_in_force"]]
         if idle:
@@ -189,5 +214,10 @@ def run(
         )
     files = "regions.csv, sectors.csv, flows.parquet, summary.json"
     files += ", contributions.csv" if decompositions else ""
+    files += (
+        ", capacity.csv, long_run_regions.csv, long_run_sectors.csv"
+        if any(r.is_dynamic for r in runs)
+        else ""
+    )
     files += "" if no_report else ", report.html"
     console.print(f"wrote {files} to {dest}")

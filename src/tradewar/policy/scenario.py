@@ -28,6 +28,7 @@ from tradewar.errors import ScenarioError
 from tradewar.policy.models import (
     MEASURE_TYPES,
     MODELS_BY_KEY,
+    DynamicsSetting,
     ElasticitySetting,
     ExportControlMeasure,
     ImportBanMeasure,
@@ -168,6 +169,8 @@ class Scenario:
     baseline_from: the file that set ``baseline`` (None: nobody did, so ``default``).
     production: nested-CES elasticities in application order (includes first; later
         settings override earlier ones where they overlap); empty = Cobb-Douglas.
+    dynamics: the ``dynamics:`` setting (top-level file first, else the first include
+        that has one), or None.
     """
 
     name: str
@@ -181,6 +184,7 @@ class Scenario:
     files: tuple[str, ...] = field(default_factory=tuple)
     deficits: str | None = None
     production: tuple[ElasticitySetting, ...] = field(default_factory=tuple)
+    dynamics: DynamicsSetting | None = None
     baseline_from: str | None = None
     deficits_from: str | None = None
 
@@ -199,6 +203,8 @@ class Scenario:
             out["assumptions"] = list(self.assumptions)
         if self.production:
             out["production"] = [e.model_dump(by_alias=True, exclude_none=True) for e in self.production]
+        if self.dynamics is not None:
+            out["dynamics"] = self.dynamics.model_dump(by_alias=True, exclude_none=True)
         measures = []
         for pm in self.measures:
             d = pm.measure.model_dump(by_alias=True, exclude_none=True)
@@ -212,7 +218,7 @@ class Scenario:
         head = {k: v for k, v in self.to_dict().items() if k != "measures"}
         head["composed_from"] = list(self.files)
         text = [
-            "# composed scenario: measures in the order applied; later ones override earlier ones",
+            "# composed scenario: measures in the order applied; wedges compound, set/ban/lift overwrite",
             yaml.safe_dump(head, sort_keys=False, width=100).rstrip(),
         ]
         text.append("measures:" if self.measures else "measures: []")
@@ -315,7 +321,7 @@ def _pydantic_to_scenario_error(err: ValidationError, doc: LocatedYaml) -> Scena
             "int_type": "write a whole number (a year)",
             "float_parsing": "write a number (no unit or % sign; the unit goes in `unit:`)",
             "float_type": "write a number (no unit or % sign; the unit goes in `unit:`)",
-            "list_type": "write a list, e.g. [SEM, SME]",
+            "list_type": "write a list, e.g. [SEMA, SME]",
             "dict_type": "write a mapping of keys and values",
             "model_type": "write a mapping of keys and values",
             "greater_than": "use a positive number",
@@ -526,6 +532,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
     assumptions: list[str] = list(sf.assumptions)
     years = sf.years
     production: list[ElasticitySetting] = []
+    dynamics = sf.dynamics
     subs: list[tuple[int, Scenario]] = []
     for k, inc in enumerate(sf.include):
         try:
@@ -544,6 +551,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         assumptions.extend(f"[{sub.name}] {a}" for a in sub.assumptions if not a.startswith("["))
         assumptions.extend(a for a in sub.assumptions if a.startswith("["))
         years = years or sub.years
+        dynamics = dynamics or sub.dynamics
         subs.append((k, sub))
         production.extend(e for e in sub.production if e not in production)
     production.extend(sf.production)
@@ -563,6 +571,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         files=tuple(files),
         deficits=deficits,
         production=tuple(production),
+        dynamics=dynamics,
         baseline_from=baseline_from,
         deficits_from=deficits_from,
     )

@@ -3,17 +3,26 @@
 - :mod:`tradewar.runs.result`: :class:`ScenarioRun`, the labelled result of one scenario.
 - :mod:`tradewar.runs.years`: the years of a run.
 - :mod:`tradewar.runs.single`: one or several scenarios, one equilibrium per year.
+- :mod:`tradewar.runs.dynamic`: the recursive-dynamic path (capacity, investment,
+  growing trade elasticities) and the long-run steady state.
 - :mod:`tradewar.runs.outputs`: the output folder (tables, ``summary.json``, report).
+- :mod:`tradewar.runs.decompose`: the contributions of each measure to every result
+  (Harrison-Horridge-Pearson subtotals), ``contributions.csv``.
+- :mod:`tradewar.runs.money`: equivalent variation and USD changes.
 
 The runner never imports :mod:`tradewar.report`; the report takes :class:`ScenarioRun`
 objects, and the command line renders it and hands the text to :func:`write_outputs`.
 """
 
+from tradewar.runs.decompose import Decomposition, decompose_run
+from tradewar.runs.money import equivalent_variation
 from tradewar.runs.outputs import check_out, summary_dict, write_outputs
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_DEFICITS,
+    DEFAULT_DYNAMICS,
     DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     DEFAULT_WORLD,
     DEFAULT_YEARS,
     DEFICIT_RULES,
@@ -27,15 +36,20 @@ from tradewar.runs.years import parse_years, scenario_years
 __all__ = [
     "CHOKEPOINT_SECTORS",
     "DEFAULT_DEFICITS",
+    "DEFAULT_DYNAMICS",
     "DEFAULT_SCENARIO",
+    "DEFAULT_SCENARIOS",
     "DEFAULT_WORLD",
     "DEFAULT_YEARS",
     "DEFICIT_RULES",
     "REGION_COLUMNS",
+    "Decomposition",
     "Progress",
     "ScenarioRun",
     "check_distinct_names",
     "check_out",
+    "decompose_run",
+    "equivalent_variation",
     "parse_years",
     "run_scenario",
     "run_scenarios",

@@ -2,8 +2,9 @@
 
 ``spec`` is one of
 
-* a shipped name: ``default`` (the stylized 9-region x 12-sector world that ships with
-  the package);
+* a shipped name: ``default`` (the 14-region x 14-sector world of 2023 that ships with
+  the package, built from observed trade and output data, see
+  ``world/default/PROVENANCE.md``);
 * ``FORMAT:PATH``, e.g. ``cp2015:../shared/data/cp2015_nafta``,
   ``gegravity:../shared/data/gegravity_sample``, ``icio:ICIO2023_2020.csv``,
   ``bundle:worlds/mine``; a bare ``FORMAT`` of a reference data set (``gegravity``)
@@ -49,7 +50,7 @@ FORMATS: Mapping[str, str] = {
 
 #: Worlds that ship with the package.
 SHIPPED: Mapping[str, str] = {
-    "default": "stylized 9 regions x 12 sectors (chokepoint sectors), 2023; not for policy conclusions",
+    "default": "14 regions x 14 sectors, 2023: observed trade, imputed inter-industry detail",
 }
 
 #: Reference data sets that can be named without a path (read from ``data_dir``).
@@ -61,15 +62,53 @@ STYLIZED_NOTICE = "stylized world, not for policy conclusions"
 
 
 def stylized_notice(world: World) -> str | None:
-    """The notice to print for ``world`` (``None`` unless ``world.meta.stylized``)."""
-    if not world.meta.stylized:
-        return None
-    return f"Note: {world.meta.name!r} is a {STYLIZED_NOTICE}."
+    """The notice to print once for ``world``, or ``None``.
+
+    A stylized World gets the stylized notice; a World whose ``meta.provenance`` states
+    what is observed and what is imputed (the shipped default) gets that statement.
+    """
+    if world.meta.stylized:
+        return f"Note: {world.meta.name!r} is a {STYLIZED_NOTICE}."
+    if world.meta.provenance:
+        return f"Note: world {world.meta.name!r}: {world.meta.provenance}."
+    return None
 
 
 def shipped_path(name: str) -> Path:
     """Folder of the bundle of a shipped World."""
     return Path(str(resources.files("tradewar.world") / name / "bundle"))
+
+
+#: Name of the calibration report (observed targets against the World's values) kept
+#: beside a shipped bundle or inside a bundle written by ``tradewar world build``.
+CALIBRATION_REPORT = "calibration.csv"
+
+
+def calibration_report_path(spec: str | os.PathLike[str]) -> Path:
+    """The calibration report of a shipped World or of a bundle folder.
+
+    Raises
+    ------
+    DataError
+        When ``spec`` names no shipped World or bundle folder with a report.
+
+    """
+    text = os.fspath(spec).strip()
+    if text in SHIPPED:
+        path = shipped_path(text).parent / CALIBRATION_REPORT
+    else:
+        fmt, sep, rest = text.partition(":")
+        folder = Path(rest if sep and fmt == "bundle" else text).expanduser()
+        path = folder / CALIBRATION_REPORT
+    if not path.is_file():
+        raise DataError(
+            "no calibration report for this World",
+            file=str(path),
+            field="WORLD",
+            fix="use a shipped World or a bundle written by `tradewar world build` (it writes "
+            f"{CALIBRATION_REPORT}); rebuild the default world with `python -m tradewar.world.default_build`",
+        )
+    return path
 
 
 @functools.lru_cache(maxsize=8)
