@@ -114,7 +114,7 @@ def test_world_option_reaches_the_reader(files: Path, tmp_path: Path) -> None:
     assert "Traceback" not in res.output
 
 
-def test_duplicate_scenarios_are_refused(files: Path, tmp_path: Path) -> None:
+def test_duplicate_scenarios_are_refused(files: Path, tmp_path: Path, monkeypatch) -> None:
     res = runner.invoke(
         app, ["run", str(files / "top.yaml"), str(files / "top.yaml"), "--out", str(tmp_path / "o")]
     )
@@ -124,6 +124,7 @@ def test_duplicate_scenarios_are_refused(files: Path, tmp_path: Path) -> None:
     (files / "sub" / "top.yaml").write_text(
         (files / "top.yaml").read_text().replace("on-small", "../on-small")
     )
+    monkeypatch.setenv("TRADEWAR_INCLUDE_ANYWHERE", "1")  # sub/top.yaml includes from the folder above
     with pytest.raises(ScenarioError, match="have the same name"):
         run_scenarios([str(files / "top.yaml"), str(files / "sub" / "top.yaml")])
 

@@ -46,8 +46,9 @@ MAX_RATE = 10.0
 #: 100 %) was almost surely written in percent.
 FRACTION_LOOKS_PERCENT = 1.0
 #: Largest ``funding`` amount (all years) as a share of the funding regions' annual value
-#: added: 0.25 = a quarter of GDP (the US CHIPS Act's 280 USD bn is about 1 % of US GDP).
-MAX_FUNDING_SHARE = 0.25
+#: added: 1 = a whole year's GDP (the US CHIPS Act's 280 USD bn is about 1 % of US GDP, so
+#: a billion-for-million slip of a real programme lands far above it).
+MAX_FUNDING_SHARE = 1.0
 
 #: Largest scenario (YAML) file read, in bytes.
 MAX_SCENARIO_BYTES = 2 * 1024 * 1024
