@@ -12,7 +12,7 @@ See ``docs/scenarios.md`` for the file format and :mod:`tradewar.policy.shocks` 
 each measure becomes a change in tariffs, trade costs or productivity.
 """
 
-from tradewar.policy.models import Magnitude, ScenarioFile, Source, Years
+from tradewar.policy.models import Distribution, Magnitude, ScenarioFile, Source, Years
 from tradewar.policy.scenario import (
     PlacedMeasure,
     Scenario,
@@ -27,6 +27,7 @@ from tradewar.policy.schedule import load_concordance, read_schedule, sector_tar
 from tradewar.policy.shocks import QuotaPolicy, YearPolicy, policy_to_shock, scenario_technology, translate
 
 __all__ = [
+    "Distribution",
     "Magnitude",
     "PlacedMeasure",
     "QuotaPolicy",
