@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from tradewar.cli import (
+    draws_cmd,
     exposure_cmd,
     game_cmd,
     run_cmd,
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 
 app.command("run")(run_cmd.run)
+app.command("sweep")(draws_cmd.sweep)
 app.add_typer(scenarios_cmd.app, name="scenarios")
 app.add_typer(world_cmd.app, name="world")
 app.command("exposure")(exposure_cmd.exposure)

@@ -1,7 +1,10 @@
 """``tradewar run``: run scenarios year by year and write tables and the HTML report.
 
 With no arguments it runs the combined ``trade-war-2026`` scenario on the shipped default
-world for 2026-2030 and writes ``tradewar-out/``.
+world for 2026-2030 and writes ``tradewar-out/``. With ``--draws N`` it also draws the
+scenario's uncertain parameters N times (:func:`tradewar.runs.run_draws`; the draws are
+solved on ``--executor``) and adds percentile columns, ``draws.parquet`` and the
+uncertainty charts.
 """
 
 from __future__ import annotations
@@ -25,6 +28,21 @@ from tradewar.runs import (
     scenario_years,
     write_outputs,
 )
+
+
+class Executor(StrEnum):
+    """Where draws and sweep points are solved."""
+
+    local = "local"
+    processes = "processes"
+    dask = "dask"
+
+
+class Sampler(StrEnum):
+    """Designs of the draws in the unit cube."""
+
+    lhs = "lhs"
+    sobol = "sobol"
 
 
 class Deficits(StrEnum):
@@ -69,11 +87,61 @@ def run(
         typer.Option("--deficits", help="Deficit rule of the engine (default: the scenario's, else data)."),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    draws: Annotated[
+        int | None,
+        typer.Option(
+            "--draws",
+            "-n",
+            min=1,
+            help="Also solve N draws of the uncertain parameters (theta by sector; magnitudes, "
+            "returns and elasticities with a `range`) and report percentiles.",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws (same seed, same numbers).")] = 0,
+    sampler: Annotated[Sampler, typer.Option("--sampler", help="Design of the draws.")] = Sampler.lhs,
+    executor: Annotated[
+        Executor, typer.Option("--executor", help="Where draws are solved.")
+    ] = Executor.local,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes (default: the CPU cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of an existing Dask scheduler, tcp://HOST:PORT."),
+    ] = None,
+    fixed_theta: Annotated[
+        bool, typer.Option("--fixed-theta", help="Hold theta at the World's values in the draws.")
+    ] = False,
 ) -> None:
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
     names = scenarios or [DEFAULT_SCENARIO]
+    if draws is not None:
+        from tradewar.cli.draws_cmd import run_with_draws
+
+        if len(names) != 1:
+            fail("--draws runs one scenario at a time; name one")
+        run_with_draws(
+            names[0],
+            world=world,
+            years=years,
+            out=out,
+            data_dir=data_dir,
+            deficits=deficits.value if deficits else None,
+            no_report=no_report,
+            draws=draws,
+            seed=seed,
+            sampler=sampler.value,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            theta=not fixed_theta,
+        )
+        return
+    if scheduler is not None or executor != Executor.local:
+        fail("--executor and --scheduler apply to --draws; add --draws N")
     try:
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]

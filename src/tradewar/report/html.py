@@ -26,7 +26,7 @@ from tradewar.errors import ModelError
 from tradewar.report.tables import measure_rows
 
 if TYPE_CHECKING:
-    from tradewar.runs import ScenarioRun
+    from tradewar.runs import DrawsRun, ScenarioRun
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
@@ -358,8 +358,13 @@ def _nice(col: str) -> str:
     )
 
 
-def render_report(runs: Sequence[ScenarioRun]) -> str:
-    """The report for one or more scenario runs on the same World, as one HTML string."""
+def render_report(runs: Sequence[ScenarioRun], *, draws: Sequence[DrawsRun] = ()) -> str:
+    """The report for one or more scenario runs on the same World, as one HTML string.
+
+    ``draws``: Monte Carlo draws of some of the runs (matched by scenario name); their
+    uncertainty section (:func:`tradewar.report.uncertainty.draws_section`) follows the
+    scenario's own.
+    """
     if not runs:
         raise ModelError("no runs to report", field="runs")
     first = runs[0]
@@ -395,7 +400,12 @@ def render_report(runs: Sequence[ScenarioRun]) -> str:
     if len(runs) > 1 and same_world:
         parts.append("<h2>Scenarios compared</h2>")
         parts.append(_comparison_fig(runs))
+    by_name = {d.run.scenario.name: d for d in draws}
     for k, run in enumerate(runs):
         parts.append(_scenario_section(run, k))
+        if run.scenario.name in by_name:
+            from tradewar.report.uncertainty import draws_section
+
+            parts.append(draws_section(by_name[run.scenario.name], f"s{k}"))
     parts.append("</body></html>")
     return "\n".join(parts)

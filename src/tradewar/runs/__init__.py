@@ -4,12 +4,19 @@
 - :mod:`tradewar.runs.years`: the years of a run.
 - :mod:`tradewar.runs.single`: one or several scenarios, one equilibrium per year.
 - :mod:`tradewar.runs.outputs`: the output folder (tables, ``summary.json``, report).
+- :mod:`tradewar.runs.parameters`: uncertain parameters and their distributions.
+- :mod:`tradewar.runs.draws`: Monte Carlo draws (:func:`run_draws`, :class:`DrawsRun`).
+- :mod:`tradewar.runs.sweep`: grids over parameters (:func:`run_sweep`, :class:`SweepRun`).
+- :mod:`tradewar.runs.executors`: local, process-pool and Dask execution of batches
+  (:mod:`tradewar.runs.batch`, :mod:`tradewar.runs.policy_map`).
 
 The runner never imports :mod:`tradewar.report`; the report takes :class:`ScenarioRun`
 objects, and the command line renders it and hands the text to :func:`write_outputs`.
 """
 
+from tradewar.runs.draws import DrawsRun, run_draws
 from tradewar.runs.outputs import summary_dict, write_outputs
+from tradewar.runs.parameters import Parameter, draw_parameters, named_parameter
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_SCENARIO,
@@ -20,6 +27,7 @@ from tradewar.runs.result import (
     ScenarioRun,
 )
 from tradewar.runs.single import run_scenario, run_scenarios
+from tradewar.runs.sweep import Grid, SweepRun, parse_grid, run_sweep, write_sweep
 from tradewar.runs.years import parse_years, scenario_years
 
 __all__ = [
@@ -28,12 +36,22 @@ __all__ = [
     "DEFAULT_WORLD",
     "DEFAULT_YEARS",
     "REGION_COLUMNS",
+    "DrawsRun",
+    "Grid",
+    "Parameter",
     "Progress",
     "ScenarioRun",
+    "SweepRun",
+    "draw_parameters",
+    "named_parameter",
+    "parse_grid",
     "parse_years",
+    "run_draws",
     "run_scenario",
     "run_scenarios",
+    "run_sweep",
     "scenario_years",
     "summary_dict",
     "write_outputs",
+    "write_sweep",
 ]

@@ -14,7 +14,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -72,16 +72,53 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
 
 
 def write_outputs(
-    runs: Sequence[ScenarioRun], out_dir: str | os.PathLike[str], *, report_html: str | None = None
+    runs: Sequence[ScenarioRun],
+    out_dir: str | os.PathLike[str],
+    *,
+    report_html: str | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    summary: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
 
     The files are written into a hidden temporary folder next to ``out_dir`` that is
     renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
     interruption leaves ``out_dir`` as it was (and no half-written folder).
+    ``tables``: further Parquet files by file name (e.g. ``draws.parquet``);
+    ``summary``: further top-level entries of ``summary.json`` (e.g. ``draws``).
     """
     if not runs:
         raise ScenarioError("nothing to write: no scenario was run", field="scenario")
+    return write_folder(
+        out_dir,
+        lambda tmp: _write_run_files(tmp, runs, report_html, tables or {}, summary or {}),
+    )
+
+
+def _write_run_files(
+    tmp: Path,
+    runs: Sequence[ScenarioRun],
+    report_html: str | None,
+    tables: Mapping[str, pd.DataFrame],
+    summary: Mapping[str, Any],
+) -> None:
+    regions = pd.concat([r.regions for r in runs], ignore_index=True)
+    sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
+    flows = pd.concat([r.flows for r in runs], ignore_index=True)
+    regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
+    sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
+    flows.to_parquet(tmp / "flows.parquet", index=False)
+    for name, df in tables.items():
+        df.to_parquet(tmp / name, index=False)
+    with open(tmp / "summary.json", "w", encoding="utf-8") as f:
+        json.dump({**summary_dict(runs), **summary}, f, indent=2, default=str)
+        f.write("\n")
+    if report_html is not None:
+        (tmp / "report.html").write_text(report_html, encoding="utf-8")
+
+
+def write_folder(out_dir: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Create ``out_dir`` atomically: ``write(tmp)`` fills a hidden folder renamed into place."""
     dest = Path(out_dir).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
@@ -90,17 +127,7 @@ def write_outputs(
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
     old: Path | None = None
     try:
-        regions = pd.concat([r.regions for r in runs], ignore_index=True)
-        sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
-        flows = pd.concat([r.flows for r in runs], ignore_index=True)
-        regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
-        sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
-        flows.to_parquet(tmp / "flows.parquet", index=False)
-        with open(tmp / "summary.json", "w", encoding="utf-8") as f:
-            json.dump(summary_dict(runs), f, indent=2, default=str)
-            f.write("\n")
-        if report_html is not None:
-            (tmp / "report.html").write_text(report_html, encoding="utf-8")
+        write(tmp)
         if dest.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
             old.rmdir()
