@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from tradewar.errors import ScenarioError
+from tradewar.errors import ConvergenceError, ScenarioError
 from tradewar.model import Baseline, Equilibrium, Shock, solve
 from tradewar.policy import Scenario, load_scenario
 from tradewar.runs.batch import REGION_OUTCOMES, SECTOR_OUTCOMES, BatchResult, PointModel
@@ -117,12 +117,13 @@ def build_point_model(
     shocks, tech = pmap.shocks, pmap.technology
     central_zero: Equilibrium | None = None
     solve_base = base
+    central_iter = max(max_iter, 2000)  # the warm starts must exist even if draws get fewer passes
     if deficits == "zero":
         central_zero = solve(
-            base, Shock.none(base).with_deficits("zero"), tol=tol, max_iter=max_iter, technology=tech
+            base, Shock.none(base).with_deficits("zero"), tol=tol, max_iter=central_iter, technology=tech
         )
         solve_base = central_zero.as_baseline()
-    central = tuple(solve(solve_base, s, tol=tol, max_iter=max_iter, technology=tech) for s in shocks)
+    central = tuple(solve(solve_base, s, tol=tol, max_iter=central_iter, technology=tech) for s in shocks)
     return PointModel(
         baseline=base,
         policy=pmap,
@@ -296,6 +297,7 @@ def run_draws(
     scheduler: str | None = None,
     batch_size: int = BATCH_SIZE,
     tol: float = DRAW_TOL,
+    max_iter: int = 2000,
     theta: bool = True,
     data_dir: str | os.PathLike[str] | None = None,
     deficits: str | None = None,
@@ -311,7 +313,7 @@ def run_draws(
         executor and number of workers); sampler: ``lhs`` or ``sobol``.
     executor, workers, scheduler: see :func:`~tradewar.runs.executors.map_batches`.
     batch_size: draws per task (part of what fixes the results; keep it to reproduce).
-    tol: the solver tolerance of the draws.
+    tol, max_iter: the solver settings of the draws.
     theta: draw the trade elasticities (default); False holds them at the World's values.
     progress: ``progress(done, total)`` after each batch; central: progress of the
         central run (``progress(label, done)``).
@@ -321,7 +323,8 @@ def run_draws(
     ScenarioError
         Invalid scenario or settings, or a scenario without uncertain parameters.
     ConvergenceError
-        If the central run fails (failed draws are recorded, not raised).
+        If the central run fails, or every draw does (failed draws are otherwise
+        recorded, not raised).
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if batch_size < 1:
@@ -338,7 +341,7 @@ def run_draws(
     u = sample_unit(draws, len(params), seed, sampler)
     values = np.column_stack([p.ppf(u[:, k]) for k, p in enumerate(params)])
     t0 = time.perf_counter()
-    model = build_point_model(sc, w, run.years, run.deficits, params, tol=tol)
+    model = build_point_model(sc, w, run.years, run.deficits, params, tol=tol, max_iter=max_iter)
     order = neighbour_order(model.scaled(values))
     batches = batches_of(order, values[order], batch_size)
     results = map_batches(
@@ -346,6 +349,14 @@ def run_draws(
     )
     seconds = time.perf_counter() - t0
     table, sec, failures = _assemble(model, results, values, w.regions, w.sectors)
+    if len(failures) == draws:
+        raise ConvergenceError(
+            f"none of the {draws} draws found an equilibrium (first: draw {failures[0]['draw']}, "
+            f"{failures[0]['message']})",
+            residual=float("inf"),
+            iterations=max_iter,
+            tolerance=tol,
+        )
     ok = table[table["converged"]]
     rq = _quantile_columns(ok, ["region", "year"], REGION_OUTCOMES)
     sq = _quantile_columns(sec, ["region", "sector", "year"], SECTOR_OUTCOMES)

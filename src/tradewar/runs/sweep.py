@@ -103,7 +103,10 @@ def check_value(param: Parameter, x: float, scenario: Scenario) -> None:
     try:
         type(obj).model_validate(obj.model_dump(by_alias=True, exclude_none=True))
     except (ValidationError, ValueError) as err:
-        detail = str(err).splitlines()[-2 if isinstance(err, ValidationError) else -1].strip()
+        detail = str(err.errors()[0]["msg"]) if isinstance(err, ValidationError) else str(err)
+        detail = detail.removeprefix("Value error, ")
+        detail = detail.split(": ", 1)[1] if detail.startswith("@") else detail
+        detail = detail.split("; fix:")[0]
         raise ScenarioError(
             f"{param.name} = {x:g} is not a valid value: {detail}",
             field=param.name,
