@@ -47,6 +47,7 @@ import time
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import xarray as xr
 
 from tradewar.errors import ConvergenceError, ModelError
 from tradewar.model import equations as eq
@@ -62,6 +63,11 @@ if TYPE_CHECKING:
 Closure = Literal["exact", "fixed_expenditure"]
 
 
+def ordered(a: xr.DataArray, dims: tuple[str, ...]) -> FloatArray:
+    """The values of ``a`` with its axes in the order ``dims`` (NumPy, no copy where possible)."""
+    return np.transpose(np.asarray(a.values, dtype=float), [a.dims.index(d) for d in dims])
+
+
 def shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(tau', log κ̂, log Â) in CP order from a labelled Shock."""
     regions, sectors = list(base.regions), list(base.sectors)
@@ -72,11 +78,11 @@ def shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, 
             expected=f"regions {regions[:5]}..., sectors {sectors[:5]}...",
             fix="build the shock with Shock.none(world) from the same World",
         )
-    tau_new = 1.0 + shock.tariff.transpose("region", "origin", "product").values
-    d_hat = shock.trade_cost.transpose("region", "origin", "product").values
+    tau_new = 1.0 + ordered(shock.tariff, ("region", "origin", "product"))
+    d_hat = ordered(shock.trade_cost, ("region", "origin", "product"))
     with np.errstate(divide="ignore"):
         log_kappa = np.log(tau_new / base.tau) + np.log(d_hat)
-    log_A = np.log(shock.productivity.transpose("region", "sector").values)
+    log_A = np.log(ordered(shock.productivity, ("region", "sector")))
     return np.asarray(tau_new, dtype=float), log_kappa, log_A
 
 
