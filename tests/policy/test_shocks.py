@@ -129,21 +129,34 @@ def test_funding_becomes_productivity_by_the_stated_rule(small_world) -> None:
       unit: USD million
       spent: 2026-2029
       rate_of_return: 0.25
+      financing:
+        by: budget
+        normal_return: 0.07
+        depreciation: 0
+        investment_goods: {S002: 1}
+        assumption: no depreciation, to check the rule on the money spent
     years: 2026-2030
     source: {document: "Hall, Mairesse and Mohnen (2010), returns to R&D", date: 2010}
 """
     )
     pol = translate(sc, small_world, [2026, 2029, 2030])
-    va = float(small_world.value_added.sel(region="R002", sector=["S000", "S001"]).sum())
+    # ΔA/A = return x money spent / gross output (productivity is Hicks-neutral on gross
+    # output, so value added rises by return x money)
+    x = float(small_world.gross_output.sel(region="R002", sector=["S000", "S001"]).sum())
     p = pol[2026].productivity
-    assert float(p.sel(region="R002", sector="S000")) == pytest.approx(1 + 0.25 * 25 / va)
+    assert float(p.sel(region="R002", sector="S000")) == pytest.approx(1 + 0.25 * 25 / x)
     assert float(pol[2029].productivity.sel(region="R002", sector="S001")) == pytest.approx(
-        1 + 0.25 * 100 / va
+        1 + 0.25 * 100 / x
     )
     assert float(pol[2030].productivity.sel(region="R002", sector="S001")) == pytest.approx(
-        1 + 0.25 * 100 / va
+        1 + 0.25 * 100 / x
     )
     assert float(p.sel(region="R002", sector="S002")) == 1.0
+    # the user cost (0.07 + 0) x capital is charged to R002 and spent on S002
+    assert float(pol[2029].charge.sel(region="R002")) == pytest.approx(0.07 * 100)
+    assert pol[2029].financing is not None
+    assert float(pol[2029].financing.sel(region="R002", sector="S002")) == pytest.approx(7.0)
+    assert float(pol[2029].charge.drop_sel(region="R002").sum()) == 0.0
 
 
 def test_add_below_minus_100_fails_before_anything(small_world) -> None:

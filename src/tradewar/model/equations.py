@@ -147,6 +147,18 @@ def expenditure(Y: FloatArray, gamma_io: FloatArray, alpha: FloatArray, income: 
     return np.matmul(gamma_io, Y[:, :, None])[:, :, 0] + alpha * income[:, None]
 
 
+def financed_spending(G: FloatArray, log_P: FloatArray) -> tuple[FloatArray, FloatArray]:
+    r"""Investment spending financed by lump-sum charges, at current prices, and the charges.
+
+    .. math:: G'_{nk} = G_{nk} \hat P_{nk}, \qquad T'_n = \sum_k G'_{nk}
+
+    ``G`` is the real quantity (baseline prices) each region buys; the charge on the
+    region's income :math:`T'_n` pays for it (see :meth:`tradewar.model.Shock.with_financing`).
+    """
+    spend = G * np.exp(log_P)
+    return spend, spend.sum(axis=1)
+
+
 def deficits(rule: str, D: FloatArray, w_hat: FloatArray, wL: FloatArray) -> FloatArray:
     r"""Trade deficits :math:`D'_n` in the counterfactual under the deficit ``rule``.
 

@@ -125,6 +125,12 @@ def _check_scope(base: Baseline, shock: Shock) -> None:
             field="technology",
             fix="drop the technology (or use finite differences of solve() for CES)",
         )
+    if shock.financing is not None:
+        raise ModelError(
+            "exact tariff gradients do not cover financing charges",
+            field="financing",
+            fix="drop the financing (or use finite differences of solve())",
+        )
     if shock.quotas:
         raise ModelError(
             "exact tariff gradients do not cover quotas (their complementarity conditions are not smooth)",

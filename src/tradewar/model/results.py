@@ -4,7 +4,8 @@ Welfare comes in two forms (see ``docs/welfare.md``):
 
 ``welfare_pct``
     the exact change in real income, ``100 (Î_n / Π_j P̂_nj^α_nj - 1)``, with
-    ``I = wL + R + D``;
+    ``I = wL + R + D`` (households' income: net of financing charges ``T``, see
+    :meth:`~tradewar.model.Shock.with_financing`);
 ``terms_of_trade_pct``, ``volume_of_trade_pct``, ``tot_plus_vot_pct``
     Caliendo and Parro's (2015) eq. 16 decomposition evaluated with discrete changes as
     in the authors' code; their sum is the "welfare" of the paper's Table 2. It is a
@@ -90,8 +91,20 @@ class Equilibrium:
     #: quantities ``q_g`` of the quota groups (baseline value units)
     quota_quantity: FloatArray | None = None
     technology: Technology | None = None
+    #: financing charges paid ``T'_n`` (current prices; ``income`` is net of them), None
+    #: without financing (see :meth:`~tradewar.model.Shock.with_financing`)
+    charge: FloatArray | None = None
 
     # ------------------------------------------------------------------ arrays
+    @property
+    def final_spending(self) -> FloatArray:
+        """Final spending by good ``α_nk I'_n + G'_nk`` (households plus financed investment)."""
+        out = self.baseline.alpha * self.income[:, None]
+        if self.charge is not None and self.shock.financing is not None:
+            G = self.shock.financing.transpose("region", "sector").values
+            out = out + G * np.exp(self.log_P)
+        return np.asarray(out)
+
     @property
     def gamma_va_cf(self) -> FloatArray:
         """Counterfactual value-added shares ``g'[n, j]`` (baseline's under Cobb-Douglas)."""
@@ -312,6 +325,7 @@ class Equilibrium:
             D=self.D * k,
             income=self.income * k,
             rent_income=None if self.rent_income is None else self.rent_income * k,
+            charge=None if self.charge is None else self.charge * k,
         )
 
     # ------------------------------------------------------------------ new baselines
@@ -340,7 +354,7 @@ class Equilibrium:
             tau=self.tau,
             gamma_va=self.gamma_va_cf,
             gamma_io=self.gamma_io_cf,
-            alpha=b.alpha,
+            alpha=self.final_spending / self.final_spending.sum(axis=1, keepdims=True),
             wL=self.w_hat * b.wL,
             D=self.D,
             theta=b.theta,
@@ -394,7 +408,7 @@ class Equilibrium:
                 (qs.exporter * J + qs.sector)[exp_], weights=rent[exp_], minlength=VA.size
             ).reshape(VA.shape)
         Z = np.einsum("nik,nkj,nj->iknj", share, self.gamma_io_cf, self.Y)
-        F = np.einsum("nik,nk,n->ikn", share, b.alpha, self.income)
+        F = np.einsum("nik,nk->ikn", share, self.final_spending)
         meta = replace(
             base_w.meta,
             name=f"{base_w.meta.name}-counterfactual",

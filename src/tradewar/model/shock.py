@@ -12,6 +12,9 @@ A :class:`Shock` holds the *counterfactual levels* of the policy instruments and
 ``quotas``
     quantity limits (export bans and quotas) on flows, see :class:`Quota` and
     :meth:`Shock.set_quota`; the engine gives each an endogenous tariff-equivalent wedge.
+``financing``
+    optional lump-sum charges on regions' incomes spent on investment goods,
+    ``[region, sector]`` at baseline prices (see :meth:`Shock.with_financing`).
 ``technology``
     optional nested-CES elasticities (:class:`~tradewar.model.technology.Technology`);
     ``None`` = Cobb-Douglas.
@@ -115,6 +118,9 @@ class Shock:
     description: tuple[str, ...] = ()
     quotas: tuple[Quota, ...] = ()
     technology: Technology | None = None
+    #: investment spending G[region, sector] financed by lump-sum charges, World value
+    #: unit at baseline prices (row sums: the charges T_n); None = no charge
+    financing: xr.DataArray | None = None
 
     @classmethod
     def none(cls, source: World | Baseline) -> Shock:
@@ -309,6 +315,58 @@ class Shock:
                 fix="build it with Technology.cobb_douglas(world) from the same World",
             )
         return self._with(f"technology={technology!r}", technology=technology)
+
+    def with_financing(
+        self,
+        charge: float | xr.DataArray,
+        shares: xr.DataArray,
+        *,
+        region: Selector = None,
+        label: str = "",
+    ) -> Shock:
+        r"""Add a lump-sum charge on incomes, spent on a mix of investment goods.
+
+        The charge :math:`T_n` (World value unit, at baseline prices; negative = a
+        transfer to the region) buys the real quantities :math:`G_{nk} = T_n s_{nk}` of
+        investment goods, so that in the equilibrium (Caliendo-Parro eq. 13 extended)
+
+        .. math:: I'_n = \hat w_n w_n L_n + R'_n + D'_n - T'_n, \qquad
+                  X'_{nk} = \sum_j \gamma_{nkj} Y'_{nj} + \alpha_{nk} I'_n + G_{nk} \hat P_{nk},
+                  \qquad T'_n = \sum_k G_{nk} \hat P_{nk}
+
+        Households' income :math:`I'_n` (and so ``welfare_pct``) falls by the charge;
+        the region's total spending does not, it moves to the investment goods (world
+        spending is unchanged). Charges accumulate: each call adds its spending to the
+        earlier ones.
+
+        Parameters
+        ----------
+        charge: :math:`T_n`, a number (each selected region) or an array over ``region``.
+        shares: :math:`s_{nk}`, the investment-goods mix, over ``sector`` (or ``region``
+            and ``sector``); non-negative, summing to one over sectors.
+        region: the regions charged (default: all; with an array ``charge``, its cells).
+        label: a description for the shock's history.
+        """
+        regs, secs = self.regions, self.sectors
+        r = select_mask(regs, region, "region")
+        like = self.productivity
+        mask = r[:, None] & np.ones(len(secs), dtype=bool)[None, :]
+        T = self._values(charge, like.isel(sector=0, drop=True), "charge", r)
+        s = self._values(shares, like, "shares", mask)
+        if (~np.isfinite(T[r])).any():
+            raise ScenarioError("financing charges must be finite", field="charge")
+        rows = s[r]
+        if (rows < 0).any() or not np.allclose(rows.sum(axis=1), 1.0, rtol=0, atol=1e-9):
+            raise ScenarioError(
+                "investment-goods shares must be >= 0 and sum to one over sectors",
+                field="shares",
+                expected="an array over sector (or region x sector) whose rows sum to 1",
+            )
+        spend = np.where(mask, T[:, None] * s, 0.0)
+        base = np.zeros(like.shape) if self.financing is None else self.financing.values
+        new = like.copy(data=base + spend)
+        new.values.flags.writeable = False
+        return self._with(f"financing({region}{': ' + label if label else ''})", financing=new)
 
     def with_deficits(self, mode: DeficitMode) -> Shock:
         """Deficit rule: ``"zero"``, ``"fixed"`` (share of world income) or ``"data"``."""

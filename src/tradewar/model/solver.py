@@ -6,8 +6,10 @@ map ``G(u)`` evaluates every block once (no inner loops, no dense linear solve):
 
 1. cost block: ``ĉ`` from ``ŵ, P̂`` (:func:`~tradewar.model.equations.log_unit_cost`);
 2. trade block: ``P̂`` and ``π'`` from ``ĉ, κ̂`` (:func:`~.price_index_and_shares`);
-3. demand block: sales ``Y``, tariff revenue, income ``I' = ŵ wL + R' + D'`` and new
-   absorption ``X' = Σ_j γ_nkj Y_nj + α_nk I'_n`` (:func:`~.expenditure`);
+3. demand block: sales ``Y``, tariff revenue, income ``I' = ŵ wL + R' + D' - T'`` and new
+   absorption ``X' = Σ_j γ_nkj Y_nj + α_nk I'_n + G_nk P̂_nk`` (:func:`~.expenditure`,
+   :func:`~.financed_spending`; ``T'_n = Σ_k G_nk P̂_nk`` the financing charges of
+   :meth:`~tradewar.model.Shock.with_financing`, zero without them);
 4. trade balance (CP eq. C2, equivalent to the labour market when the Cobb-Douglas
    shares add up to one): ``ln ŵ ← ln ŵ + λ (Σ_j Y_nj - Σ_ij M_nij + D'_n) / ŵ_n wL_n``,
    then the numeraire ``Σ_n ŵ_n wL_n = Σ_n wL_n`` (world GDP fixed)
@@ -173,6 +175,14 @@ def solve(
 
     nX = N + 2 * nP
     theta_cells = theta[quotas.sector] if quotas is not None else np.zeros(0)
+    G_inv = _financing_array(base, shock)
+    G_zero = np.zeros((N, J))
+    if G_inv is not None and fixed_exp:
+        raise ModelError(
+            "financing charges need the exact closure (they move incomes)",
+            field="closure",
+            fix="solve with closure='exact'",
+        )
 
     def G(u: FloatArray) -> tuple[FloatArray, dict[str, FloatArray]]:
         lw = u[:N]
@@ -199,7 +209,13 @@ def solve(
         w = np.exp(lw)
         D = eq.deficits(shock.deficits, base.D, w, base.wL)
         income = income0 if fixed_exp else w * base.wL + R + rent_income + D
+        charge = np.zeros(N)
+        if G_inv is not None:
+            spend, charge = eq.financed_spending(G_inv, lP)
+            income = income - charge
         X_new = eq.expenditure(Y, gio, base.alpha, income)
+        if G_inv is not None:
+            X_new = X_new + spend
         if fixed_exp:
             va = eq.value_added_demand(Y, gva)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -220,6 +236,8 @@ def solve(
             "R": R,
             "D": D,
             "income": income,
+            "charge": charge,
+            "G": G_zero if G_inv is None else G_inv,
             "rent_income": rent_income,
             "gamma_va": gva,
             "gamma_io": gio,
@@ -345,6 +363,7 @@ def solve(
         quota_system=quotas,
         quota_quantity=np.asarray(parts["q"]),
         technology=tech,
+        charge=np.asarray(parts["charge"]) if G_inv is not None else None,
     )
 
 
@@ -386,6 +405,13 @@ def _start(
     return np.concatenate(
         [np.log(initial.w_hat), initial.log_P.reshape(-1), (initial.X / X_scale).reshape(-1), v]
     )
+
+
+def _financing_array(base: Baseline, shock: Shock) -> FloatArray | None:
+    """Investment spending ``G[n, k]`` of the shock's financing charges, or None."""
+    if shock.financing is None or not shock.financing.values.any():
+        return None
+    return np.asarray(shock.financing.transpose("region", "sector").values, dtype=float)
 
 
 def _ces_arrays(
@@ -449,11 +475,14 @@ def _checks(
     * goods market: ``X' = Σ_j γ_nkj Y'_nj + α_nk I'_n``;
     * labour market: ``Σ_j γ_nj Y'_nj = ŵ_n wL_n``;
     * trade balance: imports - exports = D' (at basic prices, domestic sales cancel);
-    * budget: final spending ``Σ_k X'_nk - Σ_j (1 - γ_nj) Y'_nj = I'_n``.
+    * budget: final spending ``Σ_k X'_nk - Σ_j (1 - γ_nj) Y'_nj = I'_n + T'_n``.
     """
     gdp = float(base.wL.sum())
     Y = parts["Y"]
     X_implied = eq.expenditure(Y, parts["gamma_io"], base.alpha, parts["income"])
+    charge = parts["charge"]
+    if charge.any():
+        X_implied = X_implied + eq.financed_spending(parts["G"], parts["lP"])[0]
     va = eq.value_added_demand(Y, parts["gamma_va"])
     target = base.wL if fixed_exp else w_hat * base.wL
     out = {
@@ -467,5 +496,6 @@ def _checks(
         exports = Y.sum(axis=1) + parts["rent_income"]
         out["trade_balance"] = float(np.max(np.abs(imports - exports - parts["D"])) / gdp)
         final = spending - (parts["gamma_io"].sum(axis=1) * Y).sum(axis=1)
-        out["budget"] = float(np.max(np.abs(final - parts["income"])) / gdp)
+        # final spending = households' income + the financing charges they pay
+        out["budget"] = float(np.max(np.abs(final - parts["income"] - charge)) / gdp)
     return out

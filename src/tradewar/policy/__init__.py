@@ -24,10 +24,19 @@ from tradewar.policy.scenario import (
     resolve_scenario,
 )
 from tradewar.policy.schedule import load_concordance, read_schedule, sector_tariffs
-from tradewar.policy.shocks import QuotaPolicy, YearPolicy, policy_to_shock, scenario_technology, translate
+from tradewar.policy.shocks import (
+    FundingEffect,
+    QuotaPolicy,
+    YearPolicy,
+    funding_effect,
+    policy_to_shock,
+    scenario_technology,
+    translate,
+)
 
 __all__ = [
     "Distribution",
+    "FundingEffect",
     "Magnitude",
     "PlacedMeasure",
     "QuotaPolicy",
@@ -37,6 +46,7 @@ __all__ = [
     "YearPolicy",
     "Years",
     "check_against_world",
+    "funding_effect",
     "library_dir",
     "library_names",
     "load_concordance",

@@ -564,18 +564,80 @@ class TradeCostMeasure(_Bilateral):
         return self
 
 
+class Financing(_Strict):
+    """How a programme's money is paid for: its user cost, and who bears it.
+
+    The programme's capital ``K(y)`` (money spent up to ``y``, depreciated at
+    ``depreciation`` a year) has the annual user cost (Hall and Jorgenson 1967, "Tax
+    Policy and Investment Behavior", AER 57(3))
+
+        user cost (y) = (normal_return + depreciation) × K(y)
+
+    ``by: budget``: the government charges it lump-sum on the region's income each year
+    and spends it on ``investment_goods`` (sector shares summing to one), so world
+    spending is unchanged (:meth:`tradewar.model.Shock.with_financing`).
+    ``by: displacement``: the money displaces other investment in the region, whose
+    normal gross return is lost: productivity of all the region's sectors falls by
+    ``user cost / (the region's gross output)``.
+
+    Either way a programme whose ``rate_of_return`` equals ``normal_return +
+    depreciation`` gains nothing to first order; only returns above it raise welfare.
+    Cite both rates (``source``).
+    """
+
+    by: Literal["budget", "displacement"]
+    normal_return: float = Field(ge=0, le=1)
+    depreciation: float = Field(ge=0, le=1)
+    investment_goods: dict[str, float] | None = None
+    source: Source | list[Source] | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _goods(self) -> Financing:
+        if self.source is None and not (self.assumption and self.assumption.strip()):
+            raise ValueError(
+                "the financing's rates need a `source` or an `assumption`; fix: cite the normal "
+                "return and the depreciation rate"
+            )
+        if self.by == "budget":
+            if not self.investment_goods:
+                raise ValueError(
+                    "@investment_goods: `by: budget` spends the charge on investment goods; fix: give "
+                    "their shares, e.g. `investment_goods: {MAC: 0.4, SRV: 0.6}`"
+                )
+            vals = list(self.investment_goods.values())
+            if any(v < 0 for v in vals) or abs(sum(vals) - 1.0) > 1e-6:
+                raise ValueError(
+                    f"@investment_goods: shares must be >= 0 and sum to 1 (they sum to {sum(vals):g})"
+                )
+        elif self.investment_goods is not None:
+            raise ValueError(
+                "@investment_goods: only `by: budget` spends on investment goods; fix: remove it"
+            )
+        return self
+
+    @property
+    def user_cost_rate(self) -> float:
+        """``normal_return + depreciation``: the annual cost of a unit of the programme's capital."""
+        return self.normal_return + self.depreciation
+
+
 class Funding(_Strict):
-    """Money spent on a programme, and how it becomes productivity.
+    """Money spent on a programme, how it becomes productivity, and how it is financed.
 
-    The productivity change of the targeted sectors in year y is
+    With ``K(y)`` the programme's capital (money spent evenly over ``spent``, up to the
+    end of year ``y``, depreciated at ``financing.depreciation``), the productivity of the
+    targeted sectors rises by
 
-        ΔA/A (y) = rate_of_return × (cumulative spending up to y) / (baseline value added
-        of the targeted sectors of the region)
+        ΔA/A (y) = rate_of_return × K(y) / (baseline gross output of the targeted sectors)
 
-    i.e. each dollar spent raises the sectors' annual value added by ``rate_of_return``
-    dollars at baseline prices. ``rate_of_return`` must be cited (e.g. the returns to R&D
-    surveyed by Hall, Mairesse and Mohnen 2010, Handbook of the Economics of Innovation,
-    ch. 24: private gross returns mostly 20-30 %).
+    i.e. each unit of capital raises the sectors' annual value added by ``rate_of_return``
+    at baseline prices (productivity is Hicks-neutral on gross output, so a change ΔA/A
+    adds ΔA/A × gross output to value added). ``rate_of_return`` is the *gross* annual
+    return (before depreciation) and must be cited (e.g. Hall, Mairesse and Mohnen 2010,
+    Handbook of the Economics of Innovation, ch. 24: gross private returns to R&D mostly
+    20-30 %). The money is not free: ``financing`` (:class:`Financing`) charges its user
+    cost.
     """
 
     amount: float = Field(gt=0)
@@ -586,6 +648,7 @@ class Funding(_Strict):
     #: support of the uncertain rate of return (within (0, 5]) and its shape
     rate_of_return_range: tuple[float, float] | None = None
     rate_of_return_distribution: Distribution | None = None
+    financing: Financing
 
     @model_validator(mode="after")
     def _fx(self) -> Funding:
@@ -620,6 +683,17 @@ class Funding(_Strict):
         n = self.spent.end - self.spent.start + 1
         done = min(max(year - self.spent.start + 1, 0), n)
         return done / n
+
+    def capital_share(self, year: int) -> float:
+        """``K(y)`` as a share of the amount: yearly tranches, each depreciated since its year.
+
+        ``K(y) / amount = Σ_{s ≤ y} (1/n) (1 - δ)^(y - s)`` over the ``n`` spending years.
+        """
+        assert self.spent.end is not None
+        n = self.spent.end - self.spent.start + 1
+        keep = 1.0 - self.financing.depreciation
+        last = min(year, self.spent.end)
+        return sum(keep ** (year - s) for s in range(self.spent.start, last + 1)) / n
 
 
 class ProductivityMeasure(_MeasureBase):
@@ -742,6 +816,7 @@ MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "years": Years,
     "source": Source,
     "funding": Funding,
+    "financing": Financing,
     "spent": Years,
     "columns": ScheduleColumns,
     "production": ElasticitySetting,

@@ -344,7 +344,8 @@ def _check_file_measures(sf: ScenarioFile, doc: LocatedYaml) -> None:
                 f"measures {i} ({a.label()}) and {j} ({b.label()}) overlap: both act on {hit} in {years}",
                 file=doc.where(("measures", j, "years")),
                 field=_dotted(("measures", j, "years")),
-                expected="within one file, at most one measure per instrument, flow and sector in any year",
+                expected="within one file, at most one overwriting measure (set, ban, lift, layer, "
+                "quota) per instrument, flow and sector in any year; compounding wedges may overlap",
                 fix="make the years or sectors disjoint (`exclude_sectors` helps), or put the later "
                 "measure in a file that `include:`s this one (later files override earlier ones)",
             )
@@ -370,39 +371,46 @@ class _Sel:
         return both[0] if both else None
 
 
-_Cell = tuple[str, _Sel, _Sel, _Sel]
+#: (instrument, origins, destinations, products, compounds): ``compounds`` marks a measure
+#: whose effect commutes with another compounding one on the same cell (licence and
+#: trade-cost wedges and productivity multiply, ``add`` tariffs add), so that their
+#: overlap within one file is not ambiguous.
+_Cell = tuple[str, _Sel, _Sel, _Sel, bool]
 
 
 def _cells(m: Any) -> list[_Cell]:
-    """(instrument, origins, destinations, products) touched by a measure."""
+    """(instrument, origins, destinations, products, compounds) touched by a measure."""
     if isinstance(m, ProductivityMeasure):
-        return [("productivity", _Sel(m.region), _Sel(m.region), _Sel(m.sectors, m.exclude_sectors))]
+        return [("productivity", _Sel(m.region), _Sel(m.region), _Sel(m.sectors, m.exclude_sectors), True)]
     sectors = _Sel("all") if isinstance(m, TariffScheduleMeasure) else _Sel(m.sectors, m.exclude_sectors)
     imp, tgt = _Sel(m.imposer), _Sel(m.target, m.exclude_targets)
-    if isinstance(m, TariffMeasure | TariffScheduleMeasure | TariffLayerMeasure):
-        return [("tariff", tgt, imp, sectors)]
+    if isinstance(m, TariffMeasure | TariffScheduleMeasure):
+        return [("tariff", tgt, imp, sectors, m.action == "add")]
+    if isinstance(m, TariffLayerMeasure):
+        return [("tariff", tgt, imp, sectors, False)]
     if isinstance(m, ExportControlMeasure):
-        return [("trade cost", imp, tgt, sectors)]
+        return [("trade cost", imp, tgt, sectors, m.mode == "licence")]
     if isinstance(m, ImportBanMeasure):
-        return [("trade cost", tgt, imp, sectors)]
+        return [("trade cost", tgt, imp, sectors, False)]
     if isinstance(m, QuotaMeasure):
         if m.flow == "exports":
-            return [("quota", imp, tgt, sectors)]
-        return [("quota", tgt, imp, sectors)]
+            return [("quota", imp, tgt, sectors, False)]
+        return [("quota", tgt, imp, sectors, False)]
     if isinstance(m, TradeCostMeasure):
         out: list[_Cell] = []
         if m.flow in ("imports", "both"):
-            out.append(("trade cost", tgt, imp, sectors))
+            out.append(("trade cost", tgt, imp, sectors, True))
         if m.flow in ("exports", "both"):
-            out.append(("trade cost", imp, tgt, sectors))
+            out.append(("trade cost", imp, tgt, sectors, True))
         return out
     return []
 
 
 def _first_overlap(a: list[_Cell], b: list[_Cell]) -> str | None:
-    for ia, oa, da, pa in a:
-        for ib, ob, db, pb in b:
-            if ia != ib:
+    """The first cell both touch where the order of the two measures matters, or None."""
+    for ia, oa, da, pa, ca in a:
+        for ib, ob, db, pb, cb in b:
+            if ia != ib or (ca and cb):
                 continue
             o, d, p = oa.meet(ob), da.meet(db), pa.meet(pb)
             if o is not None and d is not None and p is not None:
@@ -516,6 +524,18 @@ def check_against_world(scenario: Scenario, regions: Sequence[str], sectors: Seq
                     )
     for pm in scenario.measures:
         m = pm.measure
+        if isinstance(m, ProductivityMeasure) and m.funding is not None:
+            for code in m.funding.financing.investment_goods or {}:
+                if code not in sectors:
+                    raise ScenarioError(
+                        f"unknown sector code {code!r} among the investment goods for this world",
+                        file=pm.where("funding", "financing", "investment_goods", code),
+                        field=_dotted(
+                            ("measures", pm.index, "funding", "financing", "investment_goods", code)
+                        ),
+                        expected=f"one of: {', '.join(sectors)}",
+                        fix="use sector codes of the world the scenario runs on",
+                    )
         region_fields = (
             ["region"] if isinstance(m, ProductivityMeasure) else ["imposer", "target", "exclude_targets"]
         )

@@ -9,25 +9,35 @@ For each year the state is three arrays relative to the World's baseline:
 ``productivity[region, sector]``
     productivity factor relative to the baseline (1 = unchanged).
 
-Measures are applied in the scenario's order (includes first); each measure in force in
-the year writes the cells it covers, so **later measures override earlier ones**, except
-``tariff`` with ``action: add``, which adds to the tariff in force. Per measure type:
+Measures are applied in the scenario's order (includes first). **Wedges compound; only
+``ban``, ``lift`` and ``set`` overwrite.** Per measure type:
 
-* ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (set) or += t (add).
-* ``tariff_layer``: tariff[target -> imposer, sectors] = the World's named tariff layer.
-* ``export_control``: trade_cost[imposer -> target] = inf (ban), 1 + t_e (licence with
-  tariff-equivalent t_e: a resource cost that raises no revenue) or 1 (lift).
-* ``import_ban``: trade_cost[target -> imposer] = inf (ban) or 1 (lift).
-* ``trade_cost``: trade_cost[flow] = 1 + change (or the factor).
+* ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (``set``,
+  overwrites) or += t (``add``, adds to the tariff in force).
+* ``tariff_layer``: tariff[target -> imposer, sectors] = the World's named tariff layer
+  (overwrites, like ``set``).
+* ``export_control``: on the flow imposer -> target, ``licence`` *multiplies* the flow's
+  control wedge by 1 + t_e (a tariff-equivalent that raises no revenue: a resource cost);
+  ``ban`` sets the control wedge to ``inf``; ``lift`` resets the control wedge to 1.
+* ``import_ban``: the control wedge of target -> imposer = ``inf`` (ban) or 1 (lift).
+* ``trade_cost``: the flow's cost wedge is *multiplied* by 1 + change (or the factor).
 * ``quota``: a quantity limit on the flows (:class:`QuotaPolicy`), passed to the engine's
   :meth:`~tradewar.model.Shock.set_quota`, which solves each binding limit for its
   tariff-equivalent wedge; a later quota replaces an earlier one on the flows they share.
-* ``productivity``: productivity[region, sectors] = 1 + change, where with ``funding``
+* ``productivity``: productivity[region, sectors] is *multiplied* by 1 + change, where
+  with ``funding`` (see :func:`funding_change`)
 
-      change(y) = rate_of_return × spent_by(y) / VA[region, sectors]  (baseline, world units)
+      change(y) = rate_of_return × K(y) / x[region, sectors]  (baseline gross output)
 
-  (the change is spread over the sectors in proportion to nothing: every targeted sector
-  gets the same proportional gain, the money divided by their total value added).
+  and K(y) the programme's capital (money spent up to y, net of depreciation when the
+  funding states a ``financing``); the financing's lump-sum charge (user cost
+  (r + δ) K(y)) is collected in :attr:`YearPolicy.financing`.
+
+The trade-cost array handed to the engine is the product of the two wedges,
+``trade_cost = control × cost``: a ``lift`` of an export control removes the control
+only, never a ``trade_cost`` measure (a procurement preference) on the same cell, and a
+later ``trade_cost`` measure never cancels an earlier licence. Multiplicative wedges
+commute, so their order does not matter.
 
 Everything is computed and checked for all years before anything is returned, so an
 invalid measure (e.g. an ``add`` that takes a tariff below -100 %) fails the whole run.
@@ -88,6 +98,7 @@ class YearPolicy:
     ----------
     year: the calendar year.
     tariff, trade_cost, productivity: the three arrays.
+    financing: the financing charges' investment spending (see :func:`funding_effect`).
     active: labels of the measures in force this year.
     """
 
@@ -97,6 +108,9 @@ class YearPolicy:
     productivity: xr.DataArray
     active: tuple[str, ...] = field(default_factory=tuple)
     quotas: tuple[QuotaPolicy, ...] = field(default_factory=tuple)
+    #: investment goods bought with financing charges ``G[region, sector]`` (World
+    #: value unit, baseline prices; row sums: the charges); None or zeros = no charge
+    financing: xr.DataArray | None = None
 
     def changed_cells(self, world: World) -> dict[str, int]:
         """Number of cells that differ from the baseline, per array."""
@@ -106,9 +120,17 @@ class YearPolicy:
             "productivity": int((self.productivity.values != 1.0).sum()),
         }
 
+    @property
+    def charge(self) -> xr.DataArray:
+        """Financing charges by region (World value unit, baseline prices)."""
+        if self.financing is None:
+            return self.productivity.isel(sector=0, drop=True) * 0.0
+        return self.financing.sum("sector")
+
     def is_baseline(self, world: World) -> bool:
-        """True if nothing differs from the baseline (no changed cell and no quota)."""
-        return not self.quotas and not any(self.changed_cells(world).values())
+        """True if nothing differs from the baseline (no changed cell, quota or charge)."""
+        charged = self.financing is not None and bool(self.financing.values.any())
+        return not self.quotas and not charged and not any(self.changed_cells(world).values())
 
 
 def _select(value: str | list[str], known: Sequence[str], exclude: Iterable[str] = ()) -> list[str]:
@@ -126,9 +148,41 @@ def _targets(m: Any, world: World) -> tuple[list[str], list[str]]:
     return imposers, targets
 
 
-def _funding_change(pm: PlacedMeasure, world: World, year: int) -> float:
+@dataclass(frozen=True)
+class FundingEffect:
+    """What a ``funding`` measure does in one year (World value unit, baseline prices).
+
+    Attributes
+    ----------
+    capital: the programme's capital K(y).
+    productivity: ΔA/A of the targeted sectors, ``rate_of_return × K / x``.
+    user_cost: ``(normal_return + depreciation) × K``.
+    charge: the lump-sum charge on each targeted region's income (``by: budget``: the
+        user cost split over the regions by value added; ``displacement``: 0).
+    displaced: ΔA/A (negative) of all sectors of each region (``by: displacement``).
+    """
+
+    capital: float
+    productivity: float
+    user_cost: float
+    charge: dict[str, float]
+    displaced: dict[str, float]
+
+
+def funding_effect(pm: PlacedMeasure, world: World, year: int) -> FundingEffect:
+    """The productivity gain and financing cost of a ``funding`` measure in ``year``.
+
+    ``K(y) = amount × capital_share(y)`` (:meth:`~tradewar.policy.models.Funding.capital_share`);
+    ``ΔA/A = rate_of_return × K / x`` over the targeted sectors' baseline gross output
+    ``x`` (Hicks-neutral productivity on gross output raises value added by ΔA/A × x, so
+    the programme adds ``rate_of_return × K`` of value added at baseline prices); the
+    user cost ``(r + δ) K`` is charged on the regions' incomes (``by: budget``, split by
+    value added) or taken out of the regions' productivity (``by: displacement``:
+    ``ΔA/A = -(r + δ) K_n / x_n``, all sectors).
+    """
     m = pm.measure
     assert isinstance(m, ProductivityMeasure) and m.funding is not None
+    f = m.funding
     unit = world.meta.unit
     if unit not in UNIT_TO_USD_MILLION:
         raise ScenarioError(
@@ -139,21 +193,34 @@ def _funding_change(pm: PlacedMeasure, world: World, year: int) -> float:
         )
     regions = _select(m.region, world.regions)
     sectors = _select(m.sectors, world.sectors, m.exclude_sectors)
-    va = float(world.value_added.sel(region=regions, sector=sectors).sum())
-    if va <= 0:
+    x = float(world.gross_output.sel(region=regions, sector=sectors).sum())
+    if x <= 0:
         raise ScenarioError(
-            f"the targeted sectors have no value added in {regions} (cannot turn money into productivity)",
+            f"the targeted sectors have no output in {regions} (cannot turn money into productivity)",
             file=pm.where("sectors"),
             field="sectors",
-            fix="target sectors with positive value added, or give `magnitude` instead",
+            fix="target sectors with positive output, or give `magnitude` instead",
         )
-    spent = m.funding.usd_million() / UNIT_TO_USD_MILLION[unit] * m.funding.cumulative_share(year)
-    return m.funding.rate_of_return * spent / va
+    K = f.usd_million() / UNIT_TO_USD_MILLION[unit] * f.capital_share(year)
+    cost = f.financing.user_cost_rate * K
+    va = world.value_added.sel(region=regions).sum("sector")
+    weights = {r: float(va.sel(region=r)) / float(va.sum()) for r in regions}
+    charge: dict[str, float] = {}
+    displaced: dict[str, float] = {}
+    if f.financing.by == "budget":
+        charge = {r: cost * wt for r, wt in weights.items()}
+    else:
+        for r in regions:
+            xr_ = float(world.gross_output.sel(region=r).sum())
+            displaced[r] = -cost * weights[r] / xr_
+    return FundingEffect(
+        capital=K, productivity=f.rate_of_return * K / x, user_cost=cost, charge=charge, displaced=displaced
+    )
 
 
 def funding_to_productivity(pm: PlacedMeasure, world: World, years: Iterable[int]) -> dict[int, float]:
-    """Productivity change (fraction) a ``funding`` measure implies in each year."""
-    return {y: _funding_change(pm, world, y) for y in years}
+    """Productivity change (fraction) of the targeted sectors a ``funding`` measure implies."""
+    return {y: funding_effect(pm, world, y).productivity for y in years}
 
 
 def translate(
@@ -190,8 +257,10 @@ def translate(
     out: dict[int, YearPolicy] = {}
     for year in years:
         tariff = world.tariff.values.copy()
-        tc = np.ones_like(tariff)
+        control = np.ones_like(tariff)
+        cost = np.ones_like(tariff)
         prod = np.ones(world.shape)
+        invest = np.zeros(world.shape)
         r_ix = {r: i for i, r in enumerate(world.regions)}
         s_ix = {s: i for i, s in enumerate(world.sectors)}
         active: list[str] = []
@@ -205,11 +274,18 @@ def translate(
                 regs = [r_ix[r] for r in _select(m.region, world.regions)]
                 secs = [s_ix[s] for s in _select(m.sectors, world.sectors, m.exclude_sectors)]
                 if m.funding is not None:
-                    change = _funding_change(pm, world, year)
+                    fx = funding_effect(pm, world, year)
+                    change = fx.productivity
+                    for r, d in fx.displaced.items():
+                        prod[r_ix[r], :] *= 1.0 + d
+                    goods = m.funding.financing.investment_goods or {}
+                    for r, t in fx.charge.items():
+                        for g, sh in goods.items():
+                            invest[r_ix[r], s_ix[g]] += t * sh
                 else:
                     assert m.magnitude is not None
                     change = m.magnitude.rate_at(year, m.years)
-                prod[np.ix_(regs, secs)] = 1.0 + change
+                prod[np.ix_(regs, secs)] *= 1.0 + change
                 continue
             imposers, targets = _targets(m, world)
             if isinstance(m, QuotaMeasure):
@@ -246,22 +322,22 @@ def translate(
                 tariff[cell] = rate if m.action == "set" else tariff[cell] + rate
                 _check_tariffs(tariff, pm, year, world)
             elif isinstance(m, ExportControlMeasure):
+                cell = np.ix_(imp, tgt, secs)
                 if m.mode == "ban":
-                    factor = np.inf
+                    control[cell] = np.inf
                 elif m.mode == "licence":
                     assert m.magnitude is not None
-                    factor = 1.0 + m.magnitude.rate_at(year, m.years)
+                    control[cell] *= 1.0 + m.magnitude.rate_at(year, m.years)
                 else:
-                    factor = 1.0
-                tc[np.ix_(imp, tgt, secs)] = factor
+                    control[cell] = 1.0
             elif isinstance(m, ImportBanMeasure):
-                tc[np.ix_(tgt, imp, secs)] = np.inf if m.mode == "ban" else 1.0
+                control[np.ix_(tgt, imp, secs)] = np.inf if m.mode == "ban" else 1.0
             elif isinstance(m, TradeCostMeasure):
                 factor = 1.0 + m.magnitude.rate_at(year, m.years)
                 if m.flow in ("imports", "both"):
-                    tc[np.ix_(tgt, imp, secs)] = factor
+                    cost[np.ix_(tgt, imp, secs)] *= factor
                 if m.flow in ("exports", "both"):
-                    tc[np.ix_(imp, tgt, secs)] = factor
+                    cost[np.ix_(imp, tgt, secs)] *= factor
             else:  # anything else is a programming error
                 raise ScenarioError(
                     f"measure type {getattr(m, 'type', '?')!r} cannot be applied",
@@ -271,6 +347,7 @@ def translate(
         # the diagonal (domestic sales) never carries tariffs or trade-cost changes
         R = len(world.regions)
         tariff[np.arange(R), np.arange(R), :] = world.tariff.values[np.arange(R), np.arange(R), :]
+        tc = control * cost
         tc[np.arange(R), np.arange(R), :] = 1.0
         out[year] = YearPolicy(
             year=year,
@@ -283,6 +360,11 @@ def translate(
             ),
             active=tuple(active),
             quotas=tuple(quotas),
+            financing=xr.DataArray(
+                invest,
+                dims=("region", "sector"),
+                coords={"region": world.regions, "sector": world.sectors},
+            ),
         )
     return out
 
@@ -366,8 +448,8 @@ def policy_to_shock(policy: YearPolicy, world: World, deficits: str = "data") ->
 
     The three arrays are handed over whole: ``set_tariff`` with the tariff array,
     ``scale_trade_cost`` and ``scale_productivity`` with the factors (the engine ignores
-    the diagonal), then each quota. ``deficits`` is the engine's deficit rule (default:
-    as in the data).
+    the diagonal), the financing charges with ``with_financing``, then each quota.
+    ``deficits`` is the engine's deficit rule (default: as in the data).
     """
     from tradewar.model import Shock
 
@@ -380,6 +462,12 @@ def policy_to_shock(policy: YearPolicy, world: World, deficits: str = "data") ->
         .scale_productivity(policy.productivity)
         .with_deficits(deficits)  # type: ignore[arg-type]
     )
+    if policy.financing is not None and policy.financing.values.any():
+        G = policy.financing
+        T = G.sum("sector")
+        charged = [str(r) for r in G["region"].values if float(T.sel(region=r)) != 0.0]
+        shares = (G.sel(region=charged) / T.sel(region=charged)).reindex_like(G).fillna(0.0)
+        shock = shock.with_financing(T, shares, region=charged, label="programme financing")
     for q in policy.quotas:
         shock = shock.set_quota(
             q.limit,

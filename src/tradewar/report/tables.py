@@ -45,9 +45,11 @@ def _what(m: Any, years: Sequence[int]) -> str:
         return f"schedule {m.file} ({m.action}, {m.weights} weights)"
     if isinstance(m, ProductivityMeasure) and m.funding is not None:
         f = m.funding
+        fin = f.financing
         return (
-            f"{f.amount:g} {f.unit} spent {f.spent.label()}, return {f.rate_of_return:g} per unit "
-            "of spending -> productivity"
+            f"{f.amount:g} {f.unit} spent {f.spent.label()}, gross return {f.rate_of_return:g} a year "
+            f"-> productivity; financed by {fin.by} at a user cost of {fin.user_cost_rate:g} a year "
+            f"(normal return {fin.normal_return:g} + depreciation {fin.depreciation:g})"
         )
     if m.type == "tariff_layer":
         return f"tariffs of the world's layer {m.layer!r}"

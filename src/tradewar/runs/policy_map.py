@@ -5,17 +5,18 @@ Translating a scenario (:func:`tradewar.policy.translate` and
 run of a thousand draws cannot translate each draw. It need not: for a fixed scenario
 every cell of the engine's shock is written by the same measures whatever their
 magnitudes, and each writes a number affine in its magnitude (``t``, ``t0 + t``,
-``1 + t``, ``rate_of_return × spending / VA``, a quota's share ``q``; a phase-in scales
+``1 + t``, ``rate_of_return × capital / output``, a quota's share ``q``; a phase-in scales
 in proportion to the number drawn, :meth:`~tradewar.policy.models.Magnitude.scaled_to`).
 So, for the scenario-file parameters ``x`` (magnitudes, returns, production elasticities),
 
     tariff_y(x) = tariff_y(x0) + Σ_k ∂tariff_y/∂x_k (x_k - x0_k),
 
-and likewise the trade-cost and productivity factors, the quota limits and the nested-CES
-elasticities σ, ε. :func:`build_policy_map` takes the derivatives by translating the
-scenario once per parameter (exact for affine maps, up to rounding), keeps prohibitive
-cells (bans, ``inf``) fixed, and **verifies** the map at a second point against a full
-translation, raising :class:`~tradewar.errors.ModelError` if they differ.
+and likewise the trade-cost and productivity factors, the quota limits, the financing
+charges of programmes and the nested-CES elasticities σ, ε. :func:`build_policy_map`
+takes the derivatives by translating the scenario once per parameter (exact for affine
+maps, up to rounding), keeps prohibitive cells (bans, ``inf``) fixed, and **verifies**
+the map at a second point against a full translation, raising
+:class:`~tradewar.errors.ModelError` if they differ.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class _Arrays:
     limits: np.ndarray  # [year, quota] (quota counts padded with nan)
     sigma: np.ndarray | None  # [region, sector]
     epsilon: np.ndarray | None
+    financing: np.ndarray | None = None  # [year, region, sector], if any year finances a programme
 
 
 def _evaluate(
@@ -61,7 +63,13 @@ def _arrays(shocks: Sequence[Shock], tech: Technology | None) -> _Arrays:
     limits = np.full((len(shocks), n_q), np.nan)
     for y, s in enumerate(shocks):
         limits[y, : len(s.quotas)] = [q.limit for q in s.quotas]
+    fin = None
+    if any(s.financing is not None for s in shocks):
+        fin = np.stack(
+            [np.zeros(s.productivity.shape) if s.financing is None else s.financing.values for s in shocks]
+        )
     return _Arrays(
+        financing=fin,
         tariff=np.stack([s.tariff.values for s in shocks]),
         trade_cost=np.stack([s.trade_cost.values for s in shocks]),
         productivity=np.stack([s.productivity.values for s in shocks]),
@@ -131,6 +139,7 @@ class PolicyMap:
             limits=comb(lambda a: a.limits),
             sigma=comb(lambda a: a.sigma),
             epsilon=comb(lambda a: a.epsilon),
+            financing=comb(lambda a: a.financing),
         )
 
     def at(self, values: Sequence[float]) -> tuple[list[Shock], Technology | None]:
@@ -146,9 +155,15 @@ class PolicyMap:
             productivity = s0.productivity.copy(data=a.productivity[y])
             for v in (tariff, trade_cost, productivity):
                 v.values.flags.writeable = False
-            shocks.append(
-                replace(s0, quotas=quotas, tariff=tariff, trade_cost=trade_cost, productivity=productivity)
+            shock = replace(
+                s0, quotas=quotas, tariff=tariff, trade_cost=trade_cost, productivity=productivity
             )
+            if s0.financing is not None:
+                assert a.financing is not None
+                financing = s0.financing.copy(data=a.financing[y])
+                financing.values.flags.writeable = False
+                shock = replace(shock, financing=financing)
+            shocks.append(shock)
         tech = self.technology
         if tech is not None:
             assert a.sigma is not None and a.epsilon is not None
@@ -206,6 +221,7 @@ def build_policy_map(
                 limits=_slope(base.limits, a.limits, dx, "quota limits"),  # type: ignore[arg-type]
                 sigma=_slope(base.sigma, a.sigma, dx, "elasticity sigma"),
                 epsilon=_slope(base.epsilon, a.epsilon, dx, "elasticity epsilon"),
+                financing=_slope(base.financing, a.financing, dx, "programme financing"),
             )
         )
     pmap = PolicyMap(
@@ -232,7 +248,7 @@ def _verify(
 ) -> None:
     want = _arrays(*_evaluate(with_values(scenario, pmap.params, point), world, years, deficits))
     got = pmap.arrays(point)
-    for field in ("tariff", "trade_cost", "productivity", "limits", "sigma", "epsilon"):
+    for field in ("tariff", "trade_cost", "productivity", "limits", "sigma", "epsilon", "financing"):
         a, b = getattr(want, field), getattr(got, field)
         if a is None and b is None:
             continue

@@ -1,0 +1,349 @@
+"""Build a World bundle from a source table: aggregate, split by trade shares, check.
+
+``tradewar world build SOURCE --regions MAP --sectors MAP --out BUNDLE`` runs
+:func:`build_world` and :func:`write_build`:
+
+1. read SOURCE with any reader (:func:`tradewar.world.load.load_world`, e.g.
+   ``icio:ICIO2023_2020.csv``);
+2. aggregate its regions by the region concordance (:func:`tradewar.world.aggregate.aggregate`);
+3. split the source sectors that the sector concordance maps to several targets by
+   bilateral HS6 trade shares, optionally rebalanced by RAS to observed output shares
+   (:mod:`tradewar.world.split`, where the rule is stated);
+4. aggregate the sectors (and the split pieces) to the target sectors;
+5. compare the built World with the source's own aggregates after step 2 (bilateral goods
+   and services totals for every region pair, GDP, goods exports and imports by region):
+   splitting and balancing must preserve them, so every target must hold to a relative
+   1e-6 (:mod:`tradewar.world.calibration`);
+6. write the bundle and ``calibration.csv`` inside it, refusing to replace a non-empty
+   folder that is not a World bundle unless ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from tradewar.errors import ConcordanceError, DataError, UnknownCodeError
+from tradewar.world.aggregate import aggregate, read_concordance
+from tradewar.world.bundle import FORMAT, write_bundle
+from tradewar.world.calibration import Target, calibration_table, world_value
+from tradewar.world.codes import KNOWN_AGGREGATES, iso3_name
+from tradewar.world.readers._common import read_table
+from tradewar.world.split import (
+    SectorMap,
+    read_hs6_trade,
+    read_output_shares,
+    read_sector_map,
+    split_sectors,
+    trade_shares,
+)
+from tradewar.world.world import World
+
+#: Service sectors of the target classification (goods are all others).
+DEFAULT_SERVICES = ("DIG", "SRV")
+#: Relative tolerance of the source-aggregate targets (splitting must preserve them).
+PRESERVE_RTOL = 1e-6
+#: Name of the calibration table written inside the bundle.
+CALIBRATION_FILE = "calibration.csv"
+
+
+@dataclass(frozen=True)
+class Build:
+    """A built World with its calibration table.
+
+    Attributes
+    ----------
+    world: the built World (target regions and sectors).
+    calibration: :func:`tradewar.world.calibration.calibration_table` of ``world``
+        against the source's aggregates.
+    unmapped_countries: countries of the HS6 trade table that are not in the region
+        concordance and were counted in the region the source's ``ROW`` maps to.
+
+    """
+
+    world: World
+    calibration: pd.DataFrame
+    unmapped_countries: tuple[str, ...] = ()
+
+
+def read_region_map(path: str | os.PathLike[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Region concordance ``from,to`` (optional ``name`` column naming the target codes)."""
+    mapping = read_concordance(path)
+    df = read_table(path, "region concordance (columns from,to[,name])", sep=",")
+    names: dict[str, str] = {}
+    if "name" in df.columns:
+        named = df[["to", "name"]].dropna().astype(str)
+        names = {t.strip(): n.strip() for t, n in zip(named["to"], named["name"], strict=True) if n.strip()}
+    return mapping, names
+
+
+def _region_names(mapping: Mapping[str, str], declared: Mapping[str, str]) -> dict[str, str]:
+    """Names of target regions: declared, ISO3, known aggregates, else the list of members."""
+    members: dict[str, list[str]] = {}
+    for src, dst in mapping.items():
+        members.setdefault(dst, []).append(src)
+    out = {}
+    for code, mem in members.items():
+        if code in declared:
+            out[code] = declared[code]
+        elif (iso3_name(code) is None or code != code.upper()) and code not in KNOWN_AGGREGATES:
+            out[code] = (
+                "aggregate of " + ", ".join(mem[:8]) + (f" and {len(mem) - 8} more" if len(mem) > 8 else "")
+            )
+    return out
+
+
+def _check_sector_map(world: World, sector_map: SectorMap) -> None:
+    """Every source sector mapped exactly once, and only sectors of the World."""
+    listed = [*sector_map.mapping, *sector_map.splits]
+    unknown = [c for c in listed if c not in world.sectors]
+    if unknown:
+        raise UnknownCodeError("sector", unknown[0], world.sectors, file=sector_map.file, field="from")
+    dropped = [c for c in world.sectors if c not in listed]
+    if dropped:
+        raise ConcordanceError(
+            f"{len(dropped)} sectors of the source are not mapped and would be dropped: {dropped[:10]}",
+            file=sector_map.file,
+            field="from",
+            expected="every source sector on at least one row",
+            fix="add the missing sectors (map a sector to itself to keep it)",
+        )
+
+
+def source_services(sector_map: SectorMap, services: Sequence[str]) -> list[str]:
+    """Source sectors whose targets are all service sectors.
+
+    Raises
+    ------
+    ConcordanceError
+        A split sector whose pieces are partly goods and partly services (goods totals
+        would not be defined on the source).
+
+    """
+    out = [s for s, t in sector_map.mapping.items() if t in services]
+    for src, pieces in sector_map.splits.items():
+        kinds = {k in services for k in pieces}
+        if len(kinds) > 1:
+            raise ConcordanceError(
+                f"{src} is split into goods and service sectors ({', '.join(pieces)})",
+                file=sector_map.file,
+                field="to",
+                expected="the pieces of a split sector all goods or all services "
+                f"(services: {', '.join(services)})",
+                fix="split goods and services separately",
+            )
+        if kinds == {True}:
+            out.append(src)
+    return out
+
+
+def source_targets(world: World, services: Sequence[str], *, source: str) -> list[Target]:
+    """Aggregates of ``world`` as targets: bilateral goods/services, GDP, goods exports/imports.
+
+    Tolerance is :data:`PRESERVE_RTOL` relative, or 1e-9 of world output absolute for a
+    flow that is zero in the source.
+    """
+    regions = world.regions
+    scale = 1e-9 * float(world.gross_output.sum())
+    kinds: list[tuple[str, str, dict[str, str]]] = []
+    has_goods = any(s not in services for s in world.sectors)
+    has_services = any(s in services for s in world.sectors)
+    for i in regions:
+        for n in regions:
+            if i != n:
+                if has_goods:
+                    kinds.append(("bilateral_goods", f"goods:{i}>{n}", {"origin": i, "region": n}))
+                if has_services:
+                    kinds.append(("bilateral_services", f"services:{i}>{n}", {"origin": i, "region": n}))
+    for r in regions:
+        kinds.append(("gdp", f"gdp:{r}", {"region": r}))
+        if has_goods:
+            kinds.append(("exports_goods", f"exports:{r}", {"region": r}))
+            kinds.append(("imports_goods", f"imports:{r}", {"region": r}))
+    out = []
+    for kind, key, labels in kinds:
+        probe = Target(
+            key=key,
+            kind=kind,  # type: ignore[arg-type]
+            labels=labels,
+            observed=1.0,
+            unit=world.meta.unit,
+            source=source,
+            tolerance=PRESERVE_RTOL,
+        )
+        value = world_value(world, probe, services=services)
+        if value == 0.0:
+            out.append(probe.model_copy(update={"observed": 0.0, "relative": False, "tolerance": scale}))
+        else:
+            out.append(probe.model_copy(update={"observed": value}))
+    return out
+
+
+def build_world(
+    source: World,
+    *,
+    regions: str | os.PathLike[str] | Mapping[str, str] | None = None,
+    sectors: str | os.PathLike[str] | SectorMap | None = None,
+    trade: str | os.PathLike[str] | pd.DataFrame | None = None,
+    output_shares: str | os.PathLike[str] | pd.DataFrame | None = None,
+    services: Sequence[str] = DEFAULT_SERVICES,
+    name: str = "built",
+) -> Build:
+    """Aggregate, split and check a source World (see the module docstring).
+
+    Parameters
+    ----------
+    source
+        The source table as a World (e.g. from ``load_world("icio:ICIO2023_2020.csv")``).
+    regions
+        Region concordance source -> target (CSV ``from,to[,name]`` or a dict); ``None``
+        keeps the source regions.
+    sectors
+        Sector concordance (CSV ``from,to[,hs6][,name]``, see
+        :func:`tradewar.world.split.read_sector_map`); ``None`` keeps the source sectors.
+    trade
+        Bilateral HS6 trade (CSV or DataFrame: exporter, importer, hs6, value); required
+        when the sector concordance splits a sector.
+    output_shares
+        Observed output shares of split pieces (CSV or DataFrame: region, sector, share).
+    services
+        Service sectors among the target codes (for the goods/services totals).
+    name
+        Name of the built World.
+
+    Returns
+    -------
+    Build
+        The World and its calibration table.
+
+    Raises
+    ------
+    DataError, ConcordanceError, UnknownCodeError
+        Bad concordances, trade tables or shares; each names the file, the field and the fix.
+
+    """
+    rnames: dict[str, str] = {}
+    if regions is None:
+        rmap = {r: r for r in source.regions}
+    elif isinstance(regions, Mapping):
+        rmap = {str(k): str(v) for k, v in regions.items()}
+    else:
+        rmap, rnames = read_region_map(regions)
+    world = source
+    if regions is not None:
+        world = aggregate(source, regions=rmap, region_names=_region_names(rmap, rnames), name=name)
+    if sectors is None:
+        smap = SectorMap(mapping={s: s for s in world.sectors})
+    elif isinstance(sectors, SectorMap):
+        smap = sectors
+    else:
+        smap = read_sector_map(sectors)
+    _check_sector_map(world, smap)
+    services = tuple(services)
+    src_services = source_services(smap, services)
+    what = f"{source.meta.source}, aggregated to the target regions (before splitting and balancing)"
+    targets = source_targets(world, src_services, source=what)
+    unmapped: list[str] = []
+    if smap.splits:
+        if trade is None:
+            raise DataError(
+                f"the sector concordance splits {', '.join(smap.splits)} but no HS6 trade table was given",
+                file=smap.file,
+                field="--trade",
+                expected="a CSV with columns exporter, importer, hs6, value",
+                fix="pass --trade FILE (e.g. an extract of CEPII BACI), or map each source sector "
+                "to one target",
+            )
+        trade_df = trade if isinstance(trade, pd.DataFrame) else read_hs6_trade(trade)
+        tfile = None if isinstance(trade, pd.DataFrame) else str(trade)
+        shares, unmapped = trade_shares(
+            trade_df, smap, rmap, world.regions, fallback_region=rmap.get("ROW"), file=tfile
+        )
+        shares_df = None
+        if output_shares is not None:
+            shares_df = (
+                output_shares
+                if isinstance(output_shares, pd.DataFrame)
+                else read_output_shares(output_shares)
+            )
+        world = split_sectors(world, smap, shares, output_shares=shares_df)
+    elif output_shares is not None:
+        raise DataError(
+            "output shares were given but the sector concordance splits no sector",
+            field="--output-shares",
+            fix="drop --output-shares, or split a sector in the concordance",
+        )
+    built = aggregate(world, sectors=smap.piece_mapping(), sector_names=dict(smap.names), name=name)
+    notes = list(built.meta.notes)
+    if unmapped:
+        notes.append(
+            f"{len(unmapped)} countries of the HS6 trade table not in the region concordance counted in "
+            f"{rmap.get('ROW')} (the region of the source's ROW): {', '.join(unmapped[:20])}"
+        )
+    receiving = list(dict.fromkeys(k for pieces in smap.splits.values() for k in pieces))
+    notes.append(
+        "imputed: every cell in the rows and columns of "
+        + (", ".join(receiving) if receiving else "no sector")
+        + " (they receive split pieces); all other cells are sums of the source's cells"
+    )
+    meta = replace(
+        built.meta,
+        source=f"{source.meta.source}; built by tradewar world build",
+        stylized=False,
+        notes=tuple(notes),
+    )
+    built = replace(built, meta=meta)
+    table = calibration_table(built, targets, services=services)
+    return Build(world=built, calibration=table, unmapped_countries=tuple(unmapped))
+
+
+def is_bundle(path: Path) -> bool:
+    """Whether ``path`` is a folder holding a tradewar World bundle manifest."""
+    manifest = path / "manifest.json"
+    if not manifest.is_file():
+        return False
+    try:
+        return bool(json.loads(manifest.read_text()).get("format") == FORMAT)
+    except (json.JSONDecodeError, OSError, AttributeError):
+        return False
+
+
+def check_output_folder(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Refuse to replace anything at ``path`` but a World bundle, an empty folder or nothing.
+
+    Raises
+    ------
+    DataError
+        ``path`` is a file, or a non-empty folder that is not a World bundle, and ``force``
+        is False.
+
+    """
+    out = Path(path)
+    if force or not out.exists():
+        return out
+    if out.is_dir() and (is_bundle(out) or not any(out.iterdir())):
+        return out
+    raise DataError(
+        "exists and is not a tradewar World bundle; it would be replaced"
+        if out.is_dir()
+        else "is a file; the bundle needs a folder",
+        file=str(out),
+        field="--out",
+        expected="a new or empty folder, or an existing World bundle",
+        fix="pass another --out, or --force to replace it (everything in it is deleted)",
+    )
+
+
+def write_build(build: Build, out: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write the bundle and ``calibration.csv`` inside it (see :func:`check_output_folder`)."""
+    dest = check_output_folder(out, force=force)
+    if force and dest.exists() and not dest.is_dir():
+        dest.unlink()
+    path = write_bundle(build.world, dest)
+    build.calibration.to_csv(path / CALIBRATION_FILE, index=False, float_format="%.10g")
+    return path
