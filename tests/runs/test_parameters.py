@@ -52,6 +52,7 @@ def _load(mag: str):
         ("{unit: percent, value: 60, range: [-10, 90]}", "cannot be negative"),
         ("{unit: percent, values: {2026: 10, 2028: 0}, range: [0, 5]}", "last number, which is 0"),
         ("{unit: percent, value: 60, range: [30, 90], distribution: {kind: beta}}", "not allowed"),
+        ("{unit: percent, value: 60, range: [30, 90], distribution: {kind: normal, sdd: 3}}", "'sd'"),
     ],
 )
 def test_invalid_ranges_are_rejected_with_the_field(mag: str, message: str) -> None:
