@@ -11,11 +11,14 @@ and year, only the numbers the outputs need:
   ``volume_of_trade_pct``, ``tot_plus_vot_pct`` (as in ``regions.csv``);
 * by region and sector: ``output_change_pct`` (real) and ``price_change_pct``.
 
-**Warm starts.** Each equilibrium starts from the nearest point already solved in the
-batch, or from the central equilibrium of that year if that is nearer (distance in the
-parameters scaled to their supports). Batches are a deterministic function of the points
-and the batch size, never of the executor or the number of workers, so a seed gives the
-same numbers to the last bit on one process or on a cluster.
+**Warm starts.** Each point starts from the nearest point already solved in the batch,
+or from the central run if that is nearer (distance in the parameters scaled to their
+supports): its first year from that neighbour's first-year equilibrium, each later year
+from the neighbour's equilibrium of that year shifted by the change this point showed in
+the year before (:func:`shifted_start`, a first-order predictor). Batches are a
+deterministic function of the points and the batch size, never of the executor or the
+number of workers, so a seed gives the same numbers to the last bit on one process or on
+a cluster.
 
 **Failures.** A point whose equilibrium is not found in some year (a
 :class:`~tradewar.errors.ConvergenceError` or another engine error) is kept with
@@ -134,6 +137,23 @@ def outcomes(e: Equilibrium) -> tuple[np.ndarray, np.ndarray]:
     return region, np.stack([real, 100.0 * (price - 1.0)])
 
 
+def shifted_start(near: Equilibrium, near_prev: Equilibrium, mine_prev: Equilibrium) -> Equilibrium:
+    """``near`` moved by ``mine_prev - near_prev`` in log wages, log prices and relative absorption.
+
+    A start for this year's equilibrium of a point, from a neighbour's equilibrium of the
+    same year (``near``) and the gap between the point and the neighbour the year before.
+    Only the iteration's starting values are taken from it (:func:`tradewar.model.solve`).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(near_prev.X > 0, mine_prev.X / np.where(near_prev.X > 0, near_prev.X, 1.0), 1.0)
+    return replace(
+        near,
+        w_hat=near.w_hat * mine_prev.w_hat / near_prev.w_hat,
+        log_P=near.log_P + (mine_prev.log_P - near_prev.log_P),
+        X=near.X * rel,
+    )
+
+
 def _zero_baseline(model: PointModel, base: Baseline, tech: Technology | None) -> Baseline:
     start = model.central_zero
     eq0 = solve(
@@ -178,6 +198,7 @@ def solve_batch(model: PointModel, ids: Sequence[int] | np.ndarray, values: np.n
             continue
         eqs = []
         for y, shock in enumerate(shocks):
+            initial = start[y] if y == 0 else shifted_start(start[y], start[y - 1], eqs[y - 1])
             try:
                 e = solve(
                     base,
@@ -185,7 +206,7 @@ def solve_batch(model: PointModel, ids: Sequence[int] | np.ndarray, values: np.n
                     tol=model.tol,
                     max_iter=model.max_iter,
                     technology=tech,
-                    initial=start[y],
+                    initial=initial,
                     raise_on_failure=False,
                 )
             except TradewarError as err:
