@@ -411,7 +411,7 @@ def _financing_array(base: Baseline, shock: Shock) -> FloatArray | None:
     """Investment spending ``G[n, k]`` of the shock's financing charges, or None."""
     if shock.financing is None or not shock.financing.values.any():
         return None
-    return np.asarray(shock.financing.transpose("region", "sector").values, dtype=float)
+    return ordered(shock.financing, ("region", "sector"))
 
 
 def _ces_arrays(

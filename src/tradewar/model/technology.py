@@ -145,8 +145,8 @@ class Technology:
             If the labels do not match the baseline's.
         """
         regions, sectors = list(base.regions), list(base.sectors)
-        mine_r = [str(r) for r in self.sigma["region"].values]
-        mine_s = [str(s) for s in self.sigma["sector"].values]
+        mine_r = [str(r) for r in self.sigma.indexes["region"]]
+        mine_s = [str(s) for s in self.sigma.indexes["sector"]]
         if mine_r == regions and mine_s == sectors and self.epsilon.dims == self.sigma.dims:
             same = self.epsilon.indexes["region"].equals(self.sigma.indexes["region"])
             if same and self.epsilon.indexes["sector"].equals(self.sigma.indexes["sector"]):
