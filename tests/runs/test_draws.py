@@ -82,6 +82,21 @@ def test_central_point_of_a_sweep_equals_the_single_run(uncertain_scenario, draw
     assert last["welfare_pct"].nunique() == 4
 
 
+def test_theta_scale_sweeps_every_theta_at_once(uncertain_scenario, draw_world) -> None:
+    """theta.scale = 1 is the run as written; doubling theta is the same as doubling each one."""
+    from dataclasses import replace
+
+    sw = run_sweep(uncertain_scenario, ["theta.scale=1,2"], draw_world, years="2026")
+    data = draw_world.data.copy()
+    data["theta"] = draw_world.theta * 2.0
+    doubled = replace(draw_world, data=data)
+    single = run_scenario(uncertain_scenario, doubled, "2026").regions.set_index("region")["welfare_pct"]
+    two = sw.table[sw.table["theta.scale"] == 2.0].set_index("region")["welfare_pct"]
+    np.testing.assert_allclose(two.loc[single.index], single, atol=1e-5)
+    one = sw.table[sw.table["theta.scale"] == 1.0]["welfare_pct"].to_numpy()
+    assert not np.allclose(one, two.to_numpy())
+
+
 def test_grids_read_both_forms_and_reject_the_rest() -> None:
     g = parse_grid("us-chip-controls.magnitude=0:100:11")
     assert g.name == "us-chip-controls.magnitude" and g.values[1] == 10.0 and len(g.values) == 11

@@ -148,8 +148,8 @@ def sweep(
             "--grid",
             "-g",
             help="NAME=START:STOP:NUM (NUM values, ends included) or NAME=V1,V2,...; NAME is "
-            "theta.<SECTOR>, <measure>.magnitude, <measure>.rate_of_return, sigma or epsilon. Repeat "
-            "for more axes.",
+            "theta.<SECTOR>, theta.scale, <measure>.magnitude, <measure>.rate_of_return, sigma or "
+            "epsilon. Repeat for more axes.",
         ),
     ] = None,
     world: Annotated[str | None, typer.Option("--world", "-w", help="World to run on.")] = None,

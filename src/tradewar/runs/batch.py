@@ -35,7 +35,7 @@ import numpy as np
 
 from tradewar.errors import TradewarError
 from tradewar.model import Baseline, Equilibrium, Shock, Technology, solve
-from tradewar.runs.parameters import Parameter
+from tradewar.runs.parameters import ALL_SECTORS, Parameter
 from tradewar.runs.policy_map import PolicyMap
 
 #: Outcomes kept by region (the columns of regions.csv).
@@ -91,11 +91,15 @@ class PointModel:
         """The baseline, shocks of each year and technology at a point (before any solve)."""
         theta = np.array(self.baseline.theta)
         scen_values = []
+        scale = 1.0
         for p, x in zip(self.params, values, strict=True):
-            if p.kind == "theta":
+            if p.kind == "theta" and p.target == ALL_SECTORS:
+                scale = float(x)
+            elif p.kind == "theta":
                 theta[p.target] = x
             else:
                 scen_values.append(float(x))
+        theta = theta * scale
         base = replace(self.baseline, theta=theta) if self.baseline.theta.tolist() != theta.tolist() else None
         shocks, tech = self.policy.at(scen_values)
         return (base or self.baseline), shocks, tech

@@ -12,7 +12,8 @@ of its distribution on that support, its unit and its source. They come from two
   carries a ``range`` (see :mod:`tradewar.policy.models`), with the measure's own source.
 
 :func:`draw_parameters` lists those of a scenario on a World; :func:`named_parameter`
-finds any settable number by name (for sweeps, also numbers without a range).
+finds any settable number by name (for sweeps, also numbers without a range, and
+``theta.scale``, a factor on every sector's theta).
 :meth:`Parameter.ppf` maps uniform quantiles ``u`` in (0, 1) to values (the inverse CDF),
 so a Latin hypercube or Sobol sample in the unit cube becomes a sample of parameters.
 """
@@ -123,6 +124,28 @@ def theta_priors() -> dict[str, Any]:
     text = resources.files("tradewar.runs").joinpath("priors/theta.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+#: ``target`` of the sweep-only parameter ``theta.scale``: a factor on every sector's theta.
+ALL_SECTORS = -1
+
+
+def theta_scale() -> Parameter:
+    """``theta.scale``: one factor on the trade elasticities of every sector (1 = as in the World).
+
+    For sweeps ("what if every theta were halved or doubled?"); draws vary each sector's
+    theta instead.
+    """
+    return Parameter(
+        name="theta.scale",
+        kind="theta",
+        central=1.0,
+        low=1.0,
+        high=1.0,
+        unit="factor",
+        source="a factor on the World's theta of every sector",
+        target=ALL_SECTORS,
+    )
 
 
 def theta_parameters(world: World) -> list[Parameter]:
@@ -272,7 +295,7 @@ def named_parameter(name: str, scenario: Scenario, world: World) -> Parameter:
     ScenarioError
         If nothing is called so; the message lists the names that exist.
     """
-    known = theta_parameters(world) + scenario_parameters(scenario, uncertain_only=False)
+    known = [*theta_parameters(world), theta_scale(), *scenario_parameters(scenario, uncertain_only=False)]
     for p in known:
         if p.name == name:
             return p

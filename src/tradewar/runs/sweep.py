@@ -1,8 +1,9 @@
 """Grids over named parameters: ``tradewar sweep SCENARIO --grid NAME=START:STOP:NUM ...``.
 
 Each ``--grid`` names a settable number of the run (see
-:func:`~tradewar.runs.parameters.named_parameter`: ``theta.<SECTOR>``,
-``<measure>.magnitude``, ``<measure>.rate_of_return``, ``sigma``, ``epsilon``) and its
+:func:`~tradewar.runs.parameters.named_parameter`: ``theta.<SECTOR>``, ``theta.scale``
+(a factor on every theta), ``<measure>.magnitude``, ``<measure>.rate_of_return``,
+``sigma``, ``epsilon``) and its
 values: ``START:STOP:NUM`` (NUM evenly spaced values from START to STOP, both included, as
 :func:`numpy.linspace`) or a list ``V1,V2,...``. Magnitudes are in the unit the scenario
 writes them in; a phase-in is scaled so that its last number takes the value. Every value
