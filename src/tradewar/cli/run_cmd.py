@@ -28,6 +28,14 @@ from tradewar.runs import (
     scenario_years,
     write_outputs,
 )
+from tradewar.runs.decompose import decompose_run
+
+
+class DecomposeBy(StrEnum):
+    """What contributions are reported for."""
+
+    measure = "measure"
+    group = "group"
 
 
 class Executor(StrEnum):
@@ -113,6 +121,14 @@ def run(
     fixed_theta: Annotated[
         bool, typer.Option("--fixed-theta", help="Hold theta at the World's values in the draws.")
     ] = False,
+    decompose: Annotated[
+        DecomposeBy | None,
+        typer.Option(
+            "--decompose",
+            help="Split every result into the contributions of each measure (or each scenario "
+            "file: group) and write contributions.csv and a waterfall chart in the report.",
+        ),
+    ] = None,
 ) -> None:
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
@@ -123,6 +139,8 @@ def run(
 
         if len(names) != 1:
             fail("--draws runs one scenario at a time; name one")
+        if decompose is not None:
+            fail("--decompose and --draws do not combine; run them separately")
         run_with_draws(
             names[0],
             world=world,
@@ -167,9 +185,14 @@ def run(
                 progress=progress,
                 deficits=deficits.value if deficits else None,
             )
+            decompositions = []
+            if decompose is not None:
+                bar.update(task, completed=0, description="decomposing")
+                for r in runs:
+                    decompositions.append(decompose_run(r, by=decompose.value, progress=progress))
             bar.update(task, description="writing")
-            html = None if no_report else render_report(runs)
-            dest = write_outputs(runs, out, report_html=html)
+            html = None if no_report else render_report(runs, decompositions)
+            dest = write_outputs(runs, out, report_html=html, decompositions=decompositions)
     except TradewarError as exc:
         fail(exc)
     for r in runs:
@@ -187,5 +210,12 @@ def run(
             )
     for r in runs:
         console.print(summary_rich_table(r))
-    files = "regions.csv, sectors.csv, flows.parquet, summary.json" + ("" if no_report else ", report.html")
+    for d in decompositions:
+        console.print(
+            f"decomposed {d.scenario!r} by {d.by}: {len(d.names)} contributions per result, "
+            f"largest sum error {d.max_sum_error():.1e} (relative)"
+        )
+    files = "regions.csv, sectors.csv, flows.parquet, summary.json"
+    files += ", contributions.csv" if decompositions else ""
+    files += "" if no_report else ", report.html"
     console.print(f"wrote {files} to {dest}")

@@ -159,8 +159,11 @@ class Technology:
                 expected=f"regions {regions[:5]}..., sectors {sectors[:5]}...",
                 fix="build it with Technology.cobb_douglas(world) from the same World",
             )
-        s = self.sigma.sel(region=regions, sector=sectors).values
-        e = self.epsilon.sel(region=regions, sector=sectors).values
+        if mine_r == regions and mine_s == sectors:  # already in order: no label lookup
+            s, e = self.sigma.values, self.epsilon.values
+        else:
+            s = self.sigma.sel(region=regions, sector=sectors).values
+            e = self.epsilon.sel(region=regions, sector=sectors).values
         return np.asarray(s, dtype=float), np.asarray(e, dtype=float)
 
     def __repr__(self) -> str:

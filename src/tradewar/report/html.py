@@ -24,9 +24,11 @@ from plotly.offline import get_plotlyjs
 
 from tradewar.errors import ModelError
 from tradewar.report.tables import measure_rows
+from tradewar.report.waterfall import decomposition_section
 
 if TYPE_CHECKING:
     from tradewar.runs import DrawsRun, ScenarioRun
+    from tradewar.runs.decompose import Decomposition
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
@@ -44,10 +46,12 @@ _EXPLAIN = """
 <div class="explain">
 <p><b>How to read the numbers.</b> Every number compares the world <i>with</i> the measures in
 force in a given year to the same base-year world <i>without</i> them (a comparative-static
-path, not a forecast). All changes are in percent.</p>
+path, not a forecast). Changes are in percent, with money amounts in base-year US dollars
+where the world's values are in dollars.</p>
 <ul>
 <li><b>Welfare</b>: the change in a region's real income, i.e. what its income buys at the new
-prices. This is the number to quote.</li>
+prices. This is the number to quote. <b>EV</b> (equivalent variation) is the same change in
+money: welfare % times the region's base-year income (USD billion).</li>
 <li><b>Real wage</b>: wages deflated by the consumer price index.</li>
 <li><b>Terms of trade</b> and <b>volume of trade</b>: the two parts of the first-order welfare
 decomposition of Caliendo and Parro (2015, eq. 16): better or worse prices for what a region
@@ -334,6 +338,10 @@ def _headline(run: ScenarioRun) -> str:
     for code in ("USA", "CHN"):
         if code in reg.index and code not in (lo, hi):
             text += f"; {code}: {reg[code]:+.2f} %"
+    if "ev_usd_bn" in run.regions.columns:
+        ev = run.regions[run.regions["year"] == last].set_index("region")["ev_usd_bn"]
+        named = [c for c in ("USA", "CHN") if c in ev.index] or [lo, hi]
+        text += " (equivalent variation: " + ", ".join(f"{c} {ev[c]:+.1f} USD bn" for c in named) + ")"
     return text + "."
 
 
@@ -347,6 +355,7 @@ def _legend(run: ScenarioRun) -> str:
 def _nice(col: str) -> str:
     return {
         "welfare_pct": "welfare %",
+        "ev_usd_bn": "EV (USD bn)",
         "real_wage_pct": "real wage %",
         "terms_of_trade_pct": "terms of trade %",
         "volume_of_trade_pct": "volume of trade %",
@@ -358,12 +367,18 @@ def _nice(col: str) -> str:
     )
 
 
-def render_report(runs: Sequence[ScenarioRun], *, draws: Sequence[DrawsRun] = ()) -> str:
+def render_report(
+    runs: Sequence[ScenarioRun],
+    decompositions: Sequence[Decomposition] = (),
+    *,
+    draws: Sequence[DrawsRun] = (),
+) -> str:
     """The report for one or more scenario runs on the same World, as one HTML string.
 
+    ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add a waterfall of
+    each decomposed scenario's welfare by measure to its section.
     ``draws``: Monte Carlo draws of some of the runs (matched by scenario name); their
-    uncertainty section (:func:`tradewar.report.uncertainty.draws_section`) follows the
-    scenario's own.
+    uncertainty section (:func:`tradewar.report.uncertainty.draws_section`) follows.
     """
     if not runs:
         raise ModelError("no runs to report", field="runs")
@@ -400,9 +415,12 @@ def render_report(runs: Sequence[ScenarioRun], *, draws: Sequence[DrawsRun] = ()
     if len(runs) > 1 and same_world:
         parts.append("<h2>Scenarios compared</h2>")
         parts.append(_comparison_fig(runs))
+    decomposed = {d.scenario: d for d in decompositions}
     by_name = {d.run.scenario.name: d for d in draws}
     for k, run in enumerate(runs):
         parts.append(_scenario_section(run, k))
+        if run.scenario.name in decomposed:
+            parts.append(decomposition_section(decomposed[run.scenario.name], f"s{k}"))
         if run.scenario.name in by_name:
             from tradewar.report.uncertainty import draws_section
 

@@ -118,17 +118,22 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
     y = run.years[-1] if year is None else year
     df = run.summary_table(y)
     table = Table(title=f"{run.scenario.name} on {run.world_spec}, {y} (% change vs. no measures)")
+    money = "EV = equivalent variation of the welfare change, base-year USD billion"
     heads = {
         "region": "region",
         "welfare_pct": "welfare %",
+        "ev_usd_bn": "EV USD bn",
         "real_wage_pct": "real wage %",
         "terms_of_trade_pct": "ToT %",
         "volume_of_trade_pct": "VoT %",
     }
     for c in df.columns:
         table.add_column(heads.get(c, c.replace("self_sufficiency_", "SS ")), justify="right")
+    notes = [money] if "ev_usd_bn" in df.columns else []
     if run.chokepoints:
-        table.caption = "SS = self-sufficiency: domestic output / domestic use (ratio, not %)"
+        notes.append("SS = self-sufficiency: domestic output / domestic use (ratio, not %)")
+    if notes:
+        table.caption = "; ".join(notes)
     for _, r in df.iterrows():
         table.add_row(*[str(r[c]) if c == "region" else _num(r[c]) for c in df.columns])
     return table

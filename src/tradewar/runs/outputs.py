@@ -17,12 +17,15 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tradewar.errors import ScenarioError
 from tradewar.runs.result import ScenarioRun
+
+if TYPE_CHECKING:
+    from tradewar.runs.decompose import Decomposition
 
 
 def _versions() -> dict[str, str]:
@@ -76,10 +79,15 @@ def write_outputs(
     out_dir: str | os.PathLike[str],
     *,
     report_html: str | None = None,
+    decompositions: Sequence[Decomposition] = (),
     tables: Mapping[str, pd.DataFrame] | None = None,
     summary: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
+
+    ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add
+    ``contributions.csv`` (all scenarios in one long table) and a ``decomposition`` record
+    (method, steps and convergence per year) to each scenario in ``summary.json``.
 
     The files are written into a hidden temporary folder next to ``out_dir`` that is
     renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
@@ -91,7 +99,7 @@ def write_outputs(
         raise ScenarioError("nothing to write: no scenario was run", field="scenario")
     return write_folder(
         out_dir,
-        lambda tmp: _write_run_files(tmp, runs, report_html, tables or {}, summary or {}),
+        lambda tmp: _write_run_files(tmp, runs, report_html, decompositions, tables or {}, summary or {}),
     )
 
 
@@ -99,8 +107,9 @@ def _write_run_files(
     tmp: Path,
     runs: Sequence[ScenarioRun],
     report_html: str | None,
+    decompositions: Sequence[Decomposition],
     tables: Mapping[str, pd.DataFrame],
-    summary: Mapping[str, Any],
+    extra: Mapping[str, Any],
 ) -> None:
     regions = pd.concat([r.regions for r in runs], ignore_index=True)
     sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
@@ -110,8 +119,16 @@ def _write_run_files(
     flows.to_parquet(tmp / "flows.parquet", index=False)
     for name, df in tables.items():
         df.to_parquet(tmp / name, index=False)
+    summary = summary_dict(runs)
+    if decompositions:
+        table = pd.concat([d.table for d in decompositions], ignore_index=True)
+        table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")
+        records = {d.scenario: d.summary() for d in decompositions}
+        for sc in summary["scenarios"]:
+            if sc["name"] in records:
+                sc["decomposition"] = records[sc["name"]]
     with open(tmp / "summary.json", "w", encoding="utf-8") as f:
-        json.dump({**summary_dict(runs), **summary}, f, indent=2, default=str)
+        json.dump({**summary, **extra}, f, indent=2, default=str)
         f.write("\n")
     if report_html is not None:
         (tmp / "report.html").write_text(report_html, encoding="utf-8")

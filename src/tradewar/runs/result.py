@@ -65,9 +65,20 @@ class ScenarioRun:
     deficits: str = "data"
 
     def summary_table(self, year: int | None = None) -> pd.DataFrame:
-        """Regions in ``year`` (default: the last) with the headline columns."""
+        """Regions in ``year`` (default: the last) with the headline columns.
+
+        Welfare (%), its equivalent variation in USD billion (where the World's unit is
+        USD), real wage, terms and volume of trade, and chokepoint self-sufficiency.
+        """
         y = self.years[-1] if year is None else year
-        cols = ["region", *REGION_COLUMNS[:4], *[f"self_sufficiency_{s}" for s in self.chokepoints]]
+        money = ["ev_usd_bn"] if "ev_usd_bn" in self.regions.columns else []
+        cols = [
+            "region",
+            REGION_COLUMNS[0],
+            *money,
+            *REGION_COLUMNS[1:4],
+            *[f"self_sufficiency_{s}" for s in self.chokepoints],
+        ]
         return self.regions.loc[self.regions["year"] == y, cols].reset_index(drop=True)
 
 

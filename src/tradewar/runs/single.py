@@ -10,17 +10,23 @@ Outputs (:func:`tradewar.runs.outputs.write_outputs`, written atomically: files 
 folder that is renamed into place only when everything is written):
 
 ``regions.csv``
-    scenario, region, year, welfare_pct (exact real-income change), real_wage_pct,
+    scenario, region, year, welfare_pct (exact real-income change), ev_usd_bn (its
+    equivalent variation, :mod:`tradewar.runs.money`), real_wage_pct,
     terms_of_trade_pct, volume_of_trade_pct (Caliendo-Parro eq. 16 terms),
     tot_plus_vot_pct, and ``self_sufficiency_<SECTOR>`` (domestic output / domestic use
     in the counterfactual) with ``..._baseline`` for each chokepoint sector of the World;
-    empty where a region neither makes nor uses the product (listed in summary.json).
+    empty where a region neither makes nor uses the product (listed in summary.json);
+    income_baseline_usd_bn (the base of the equivalent variation).
 ``sectors.csv``
     scenario, region, sector, year, output_change_pct (real), output_value_change_pct,
-    price_change_pct, output_before, output_after.
+    price_change_pct, output_before, output_after, output_change_usd_bn (the real change
+    at baseline prices).
 ``flows.parquet``
     scenario, year, origin, region, product, baseline, counterfactual (net of tariffs,
-    World units), tariff (counterfactual, fraction).
+    World units), tariff (counterfactual, fraction), change_usd_bn.
+
+The ``*_usd_bn`` columns are written when the World's unit is a USD unit (USD, USD
+thousand, million or billion); they are base-year US dollars (billion).
 ``summary.json``
     scenarios (composed measures, sources, assumptions), world (spec and provenance),
     years, the solver record per year, package versions.
@@ -51,6 +57,7 @@ from tradewar.policy import (
     scenario_technology,
     translate,
 )
+from tradewar.runs.money import equivalent_variation, usd_bn_per_unit
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_SCENARIO,
@@ -93,6 +100,31 @@ def _check_finite(
         )
 
 
+def engine_baseline(
+    world: World,
+    deficits: str,
+    technology: Any = None,
+    *,
+    baseline: Any | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 2000,
+) -> Any:
+    """The engine :class:`~tradewar.model.Baseline` every year of a run is relative to.
+
+    The World's baseline; with the ``zero`` deficit rule, the World re-solved with zero
+    deficits first (Caliendo and Parro's procedure). ``baseline``: a precomputed
+    ``Baseline.from_world(world)``.
+    """
+    from tradewar.model import Baseline, Shock, solve
+
+    base = baseline if baseline is not None else Baseline.from_world(world)
+    if deficits == "zero":
+        base = solve(
+            base, Shock.none(base).with_deficits("zero"), tol=tol, max_iter=max_iter, technology=technology
+        ).as_baseline()
+    return base
+
+
 def run_scenario(
     scenario: str | Path | Scenario = DEFAULT_SCENARIO,
     world: str | World | None = None,
@@ -133,7 +165,7 @@ def run_scenario(
         If the engine fails in some year (the message names the year).
     """
     from tradewar.errors import ConvergenceError
-    from tradewar.model import Baseline, solve
+    from tradewar.model import solve
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if isinstance(world, World):
@@ -156,13 +188,7 @@ def run_scenario(
     policies = translate(sc, w, yrs)
     shocks = {y: policy_to_shock(policies[y], w, rule) for y in yrs}
     tech = scenario_technology(sc, w)
-    base = baseline if baseline is not None else Baseline.from_world(w)
-    if rule == "zero":
-        from tradewar.model import Shock
-
-        base = solve(
-            base, Shock.none(base).with_deficits("zero"), tol=tol, max_iter=max_iter, technology=tech
-        ).as_baseline()
+    base = engine_baseline(w, rule, tech, baseline=baseline, tol=tol, max_iter=max_iter)
     ss_base = _self_sufficiency(w, chokes) if chokes else None
     # self-sufficiency is undefined (0/0) where a region neither makes nor uses a product;
     # those cells stay empty, are listed in `undefined`, and are the only ones allowed so
@@ -170,6 +196,7 @@ def run_scenario(
     if ss_base is not None:
         undefined = [(str(r), str(s)) for s in chokes for r in ss_base.index[ss_base[s].isna()]]
 
+    usd = usd_bn_per_unit(w.meta.unit)  # money columns only for worlds in a USD unit
     region_rows: list[pd.DataFrame] = []
     sector_rows: list[pd.DataFrame] = []
     flow_rows: list[pd.DataFrame] = []
@@ -208,6 +235,9 @@ def run_scenario(
         )
         reg = eq.regions.reset_index()[["region", *REGION_COLUMNS]].copy()
         reg.insert(1, "year", y)
+        if usd is not None:
+            reg.insert(3, "ev_usd_bn", equivalent_variation(eq) * usd)
+            reg["income_baseline_usd_bn"] = np.asarray(eq.baseline.income) * usd
         if chokes:
             assert ss_base is not None
             ss = _self_sufficiency(eq.counterfactual_world(), chokes)
@@ -230,9 +260,13 @@ def run_scenario(
                 "output_after": sec["output_after"],
             }
         )
+        if usd is not None:
+            out["output_change_usd_bn"] = out["output_before"] * out["output_change_pct"] / 100.0 * usd
         sector_rows.append(out)
         fl = eq.flows[["baseline", "counterfactual", "tariff"]].to_dataframe().reset_index()
         fl.insert(0, "year", y)
+        if usd is not None:
+            fl["change_usd_bn"] = (fl["counterfactual"] - fl["baseline"]) * usd
         flow_rows.append(fl)
         if progress is not None:
             progress(f"{sc.name} {y}", len(records))
