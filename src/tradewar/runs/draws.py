@@ -217,14 +217,21 @@ class DrawsRun:
         return pd.DataFrame(rho, index=list(params.columns), columns=list(wide.columns))
 
 
-def _quantile_columns(long: pd.DataFrame, keys: list[str], outcomes: Sequence[str]) -> pd.DataFrame:
-    """``<outcome>_p5 ... _mean`` by ``keys`` over the rows of ``long``."""
-    g = long.groupby(keys, sort=False)[list(outcomes)]
-    parts = [g.quantile(q / 100.0).add_suffix(f"_p{q}") for q in PERCENTILES]
-    parts.append(g.mean().add_suffix("_mean"))
-    out = pd.concat(parts, axis=1)
-    cols = [f"{o}_{s}" for o in outcomes for s in [*(f"p{q}" for q in PERCENTILES), "mean"]]
-    return out[cols].reset_index()
+def band_columns(values: np.ndarray, outcomes: Sequence[str], index: pd.MultiIndex) -> pd.DataFrame:
+    """``<outcome>_p5, _p50, _p95, _mean`` over the draws (axis 0) of ``values[draw, year, outcome, ...]``.
+
+    ``index`` labels the remaining cells (year, then the trailing axes, in C order);
+    percentiles interpolate linearly (NumPy's default).
+    """
+    v = np.moveaxis(values, 2, -1)  # [draw, year, ..., outcome]
+    stats = [*np.percentile(v, PERCENTILES, axis=0), v.mean(axis=0)]
+    names = [*(f"p{q}" for q in PERCENTILES), "mean"]
+    cols = {
+        f"{o}_{n}": stat[..., k].reshape(-1)
+        for k, o in enumerate(outcomes)
+        for n, stat in zip(names, stats, strict=True)
+    }
+    return pd.DataFrame(cols, index=index).reset_index()
 
 
 def _assemble(
@@ -232,9 +239,8 @@ def _assemble(
     results: list[BatchResult],
     values: np.ndarray,
     regions: Sequence[str],
-    sectors: Sequence[str],
-) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
-    """(draws table by region, sector table of converged draws, failures)."""
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], list[dict[str, Any]]]:
+    """(draws table by region, (region, sector) outcome arrays of the converged draws, failures)."""
     ids = np.concatenate([r.ids for r in results])
     order = np.argsort(ids, kind="stable")
     region = np.concatenate([r.region for r in results])[order]  # [draw, year, outcome, n]
@@ -258,18 +264,7 @@ def _assemble(
     draws["converged"] = np.repeat(ok, Y * N)
     for k, p in enumerate(model.params):
         draws[f"param:{p.name}"] = np.repeat(values[ids, k], Y * N)
-    J = len(sectors)
     good = np.flatnonzero(ok)
-    sec = pd.DataFrame(
-        {
-            "draw": np.repeat(ids[good], Y * N * J),
-            "year": np.tile(np.repeat(years, N * J), len(good)),
-            "region": np.tile(np.repeat(np.asarray(regions, dtype=object), J), len(good) * Y),
-            "sector": np.tile(np.asarray(sectors, dtype=object), len(good) * Y * N),
-        }
-    )
-    for o, name in enumerate(SECTOR_OUTCOMES):
-        sec[name] = sector[good][:, :, o].reshape(-1)
     failures = []
     for i in np.flatnonzero(~ok):
         bad_years = [int(years[y]) for y in range(Y) if not conv[i, y]]
@@ -281,7 +276,7 @@ def _assemble(
                 "values": {p.name: float(values[ids[i], k]) for k, p in enumerate(model.params)},
             }
         )
-    return draws, sec, failures
+    return draws, (region[good], sector[good]), failures
 
 
 def run_draws(
@@ -348,7 +343,7 @@ def run_draws(
         model, batches, executor=executor, workers=workers, scheduler=scheduler, progress=progress
     )
     seconds = time.perf_counter() - t0
-    table, sec, failures = _assemble(model, results, values, w.regions, w.sectors)
+    table, (reg_ok, sec_ok), failures = _assemble(model, results, values, w.regions)
     if len(failures) == draws:
         raise ConvergenceError(
             f"none of the {draws} draws found an equilibrium (first: draw {failures[0]['draw']}, "
@@ -357,9 +352,15 @@ def run_draws(
             iterations=max_iter,
             tolerance=tol,
         )
-    ok = table[table["converged"]]
-    rq = _quantile_columns(ok, ["region", "year"], REGION_OUTCOMES)
-    sq = _quantile_columns(sec, ["region", "sector", "year"], SECTOR_OUTCOMES)
+    yrs = list(run.years)
+    rq = band_columns(
+        reg_ok, REGION_OUTCOMES, pd.MultiIndex.from_product([yrs, w.regions], names=["year", "region"])
+    )
+    sq = band_columns(
+        sec_ok,
+        SECTOR_OUTCOMES,
+        pd.MultiIndex.from_product([yrs, w.regions, w.sectors], names=["year", "region", "sector"]),
+    )
     regions = run.regions.merge(rq, on=["region", "year"], how="left")
     sectors = run.sectors.merge(sq, on=["region", "sector", "year"], how="left")
     return DrawsRun(
