@@ -65,6 +65,7 @@ def fan_chart(dr: DrawsRun, key: str, outcome: str = "welfare_pct") -> str:
                 x=x + x[::-1],
                 y=hi.tolist() + lo.tolist()[::-1],
                 fill="toself",
+                mode="lines",
                 line={"width": 0},
                 fillcolor="rgba(31,119,180,0.25)",
                 name="5-95 % of draws",
@@ -224,7 +225,8 @@ def sweep_figure(sw: SweepRun, key: str, outcome: str = "welfare_pct") -> str:
                 row=k // cols + 1,
                 col=k % cols + 1,
             )
-        fig.update_xaxes(title_text=names[0])
+        for c in range(1, cols + 1):
+            fig.update_xaxes(title_text=names[0], row=rows, col=c)
     else:
         lim = _colour_limit(ok[outcome].to_numpy()) if len(ok) else 1.0
         for k, region in enumerate(regions):
@@ -249,8 +251,9 @@ def sweep_figure(sw: SweepRun, key: str, outcome: str = "welfare_pct") -> str:
                 row=k // cols + 1,
                 col=k % cols + 1,
             )
-        fig.update_xaxes(title_text=names[1])
-        fig.update_yaxes(title_text=names[0])
+        for c in range(1, cols + 1):
+            fig.update_xaxes(title_text=names[1], row=rows, col=c)
+        fig.update_yaxes(title_text=names[0], row=None, col=1)
     held = ", ".join(f"{g.name} = {g.values[0]:g}" for g in sw.grids[2:])
     fig.update_layout(
         title=f"Welfare by region in {last} (%)" + (f"; {held}" if held else ""),
