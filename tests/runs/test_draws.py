@@ -66,13 +66,17 @@ def test_samples_are_reproducible_and_fill_the_cube() -> None:
     assert sorted(order) == list(range(50))
 
 
-def test_central_point_of_a_sweep_equals_the_single_run(uncertain_scenario, draw_world) -> None:
-    """A sweep point at the values as written reproduces run_scenario (to the draw tolerance)."""
-    sw = run_sweep(
-        uncertain_scenario, ["tariff-r0.magnitude=20,30", "retaliation.magnitude=0,10"], draw_world
-    )
+@pytest.mark.parametrize("deficits", ["data", "zero"])
+def test_central_point_of_a_sweep_equals_the_single_run(uncertain_scenario, draw_world, deficits) -> None:
+    """A sweep point at the values as written reproduces run_scenario (to the draw tolerance).
+
+    With ``zero`` deficits every point re-solves its own zero-deficit baseline first, as the
+    single run does.
+    """
+    grids = ["tariff-r0.magnitude=20,30", "retaliation.magnitude=0,10"]
+    sw = run_sweep(uncertain_scenario, grids, draw_world, deficits=deficits)
     assert sw.n_points == 4 and not sw.failures
-    single = run_scenario(uncertain_scenario, draw_world)
+    single = run_scenario(uncertain_scenario, draw_world, deficits=deficits)
     t = sw.table[(sw.table["tariff-r0.magnitude"] == 20) & (sw.table["retaliation.magnitude"] == 10)]
     merged = t.merge(single.regions, on=["region", "year"], suffixes=("", "_single"))
     assert len(merged) == 3 * 4
