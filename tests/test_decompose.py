@@ -329,3 +329,33 @@ def test_report_without_decomposition_has_no_waterfall(world: World) -> None:
     run = run_scenario(load_scenario_text(_scenario([_tariff("a", "R000", "R001", "all", 30)])), world)
     assert "s0-waterfall" not in render_report([run])
     assert "s0-waterfall" in render_report([run], [decompose_run(run)])
+
+
+def test_financed_programme_is_decomposed(world: World) -> None:
+    """A funded programme with a budget charge: its financing moves along the path too."""
+    funded = """
+    - name: programme
+      type: productivity
+      region: R002
+      sectors: [S000]
+      funding:
+        amount: 400
+        unit: USD million
+        spent: 2026-2026
+        rate_of_return: 0.25
+        financing:
+          by: budget
+          normal_return: 0.07
+          depreciation: 0
+          investment_goods: {S001: 1}
+          assumption: test
+      years: 2026-
+      assumption: test
+    """
+    sc = load_scenario_text(_scenario([funded, _tariff("t", "R000", "R001", "all", 30)]))
+    run = run_scenario(sc, world)
+    assert run.policies[2026].financing is not None and run.policies[2026].financing.values.any()
+    d = decompose_run(run)
+    assert _sum_error(d.table) <= SUM_TOL
+    w = _welfare(d.table, "R002")
+    assert abs(w[w.index.str.endswith("programme")].iloc[0]) > 1e-6

@@ -107,20 +107,48 @@ class ModelError(TradewarError):
 class ConvergenceError(TradewarError):
     """A solver did not converge.
 
+    The message states the residual once: ``"<reason>: residual R > tolerance T after N
+    iterations"``. To add context (a scenario and year, a command) use :meth:`within`,
+    which keeps the numbers and never repeats them.
+
     Attributes
     ----------
+    reason:
+        What failed, without the numbers.
     residual:
         The max-norm residual at the last iterate.
     iterations:
         How many iterations were made.
+    tolerance:
+        The tolerance it missed.
 
     """
 
-    def __init__(self, message: str, *, residual: float, iterations: int, tolerance: float) -> None:
+    #: The advice when the caller has none: in words a command-line user and a Python
+    #: user both can act on (no method names).
+    DEFAULT_FIX = (
+        "check the shock for prohibitive values (a ban on all of a region's exports, tariffs of "
+        "thousands of percent); a larger iteration limit may help if the residual was still falling"
+    )
+
+    def __init__(
+        self, message: str, *, residual: float, iterations: int, tolerance: float, fix: str | None = None
+    ) -> None:
+        self.reason = message
         self.residual = residual
         self.iterations = iterations
         self.tolerance = tolerance
         super().__init__(
             f"{message}: residual {residual:.3e} > tolerance {tolerance:.1e} after {iterations} iterations",
-            fix="increase max_iter, use a smaller damping step, or check the shock for prohibitive values",
+            fix=fix or self.DEFAULT_FIX,
+        )
+
+    def within(self, context: str, *, fix: str | None = None) -> ConvergenceError:
+        """The same failure with ``context`` in front (and ``fix`` replacing the advice)."""
+        return ConvergenceError(
+            f"{context}: {self.reason}",
+            residual=self.residual,
+            iterations=self.iterations,
+            tolerance=self.tolerance,
+            fix=fix or self.fix,
         )

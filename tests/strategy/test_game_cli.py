@@ -34,7 +34,7 @@ def test_game_optimal_ossa2014(shared_data, tmp_path):
     assert list(summary.region) == ["US", "China"]
     assert (summary.own_welfare_change_pct > 0).all()
     page = (out / "report.html").read_text()
-    assert page.startswith("<html>") and "plotly" in page.lower()
+    assert page.startswith("<!DOCTYPE html>") and "plotly" in page.lower()
     assert "average" in res.output
 
 

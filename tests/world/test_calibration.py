@@ -248,3 +248,15 @@ def test_table_of_own_values_has_zero_error(
     assert (table["error_pct"] == 0.0).all()
     assert table["within"].all()
     assert np.isfinite(table["world"]).all()
+
+
+def test_summary_line(hand_world: World) -> None:
+    from tradewar.world.calibration import calibration_summary
+
+    targets = [
+        target("bilateral_goods", observed=10.0, origin="USA", region="CHN"),
+        target("gdp", observed=84.0, region="USA"),
+    ]
+    line = calibration_summary(calibration_table(hand_world, targets, services=("SRV",)))
+    assert line.startswith("1 of 2 targets within tolerance; largest relative error -10 %")
+    assert "outside tolerance: bilateral_goods:USA>CHN" in line

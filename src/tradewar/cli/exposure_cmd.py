@@ -64,17 +64,11 @@ _GROUPS = (
 )
 
 
-def _load(spec: str, data_dir: str | None) -> tuple[World, str | None]:
+def _load(spec: str, data_dir: str | None, options: list[str] | None) -> tuple[World, str | None]:
     """Resolve WORLD through ``tradewar.world.load`` (shipped name, bundle, FORMAT:PATH)."""
-    try:
-        from tradewar.world.load import load_world, stylized_notice
-    except ImportError:  # pragma: no cover - only before the loader lands
-        from tradewar.world.bundle import read_bundle
+    from tradewar.world.load import load_world, parse_option_items, stylized_notice
 
-        world = read_bundle(spec)
-        notice = f"Note: {world.meta.name!r} is a stylized world, not for policy conclusions."
-        return world, notice if world.meta.stylized else None
-    world = load_world(spec, data_dir=data_dir)
+    world = load_world(spec, data_dir=data_dir, **parse_option_items(options))
     return world, stylized_notice(world)
 
 
@@ -107,11 +101,15 @@ def exposure(
     data_dir: Annotated[
         str | None, typer.Option("--data-dir", help="reference data root for FORMAT: without a path")
     ] = None,
+    world_option: Annotated[
+        list[str] | None,
+        typer.Option("--world-option", help="reader option KEY=VALUE (repeatable), e.g. year=2000"),
+    ] = None,
 ) -> None:
     """How much REGION depends on SUPPLIER, product by product (no counterfactual)."""
     exclusive(csv=csv, json_out=json_out)
     with user_errors():
-        w, notice = _load(world, data_dir)
+        w, notice = _load(world, data_dir, world_option)
         table = exposure_table(w, region, supplier, sector or None)
     if notice:
         Console(stderr=csv or json_out, soft_wrap=True).print(notice, markup=False)

@@ -1,37 +1,44 @@
 """``tradewar game``: optimal tariffs, trade-war Nash equilibria and negotiated deals.
 
-Each command writes CSV tables and a small HTML report into ``--out`` and prints a
-summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and model (political-economy
-weights ``--weights pol``); any other World spec (see ``tradewar.world.load``) is
-calibrated to Ossa's model (``--model ossa``, exact gradients) or driven through the
-general-equilibrium engine (``--model ge``, exact gradients too, by the adjoint method of
-:mod:`tradewar.model.gradient`; each evaluation costs about two engine solves).
+Each command writes CSV tables, ``summary.json`` and a styled HTML report into ``--out``
+and prints a summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and model
+(political-economy weights by default); any other World spec (see
+``tradewar.world.load``; reader options with ``--world-option``) plays through the
+general-equilibrium engine (``--model ge``, exact gradients by the adjoint method of
+:mod:`tradewar.model.gradient`) or Ossa's model calibrated to it (``--model ossa``).
+The three commands share their defaults: instrument ``sector``
+(:data:`tradewar.strategy.DEFAULT_INSTRUMENT`) and deficit rule ``zero``
+(:data:`tradewar.strategy.DEFAULT_GAME_DEFICITS`); every output records both, and the
+rules are in docs/commands.md.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import numpy as np
 import pandas as pd
 import typer
 
 from tradewar.cli._errors import fail
-from tradewar.errors import ModelError, TradewarError
-from tradewar.model.ossa import OssaModel, read_ossa2014
+from tradewar.errors import ConvergenceError, TradewarError
+from tradewar.report.game import render_game_report
 from tradewar.strategy import (
+    DEFAULT_INSTRUMENT,
+    GameSetup,
     Instrument,
     TariffGameModel,
     deal_report,
     equal_gains_tariffs,
+    game_model,
     nash_bargaining,
     nash_equilibrium,
     optimal_tariff,
 )
+from tradewar.world.load import parse_option_items
 
 app = typer.Typer(
     help="Tariff games: optimal tariffs, Nash trade wars, negotiated deals.", no_args_is_help=True
@@ -46,56 +53,95 @@ class ModelChoice(StrEnum):
 
 
 class WeightsChoice(StrEnum):
-    """Government objective of the Ossa model."""
+    """Government objective: Ossa's political-economy weights or real income."""
 
     pol = "pol"
     bas = "bas"
 
 
+class DeficitsChoice(StrEnum):
+    """Deficit rule of the game's counterfactuals."""
+
+    zero = "zero"
+    fixed = "fixed"
+    data = "data"
+
+
 WorldOpt = Annotated[str, typer.Option("--world", help="ossa2014, a shipped world, a bundle or FORMAT:PATH")]
+WorldOptionOpt = Annotated[
+    list[str] | None,
+    typer.Option("--world-option", help="reader option of the world, KEY=VALUE (repeatable), e.g. year=2000"),
+]
 PlayersOpt = Annotated[
     list[str] | None, typer.Option("--players", help="region codes (repeat or comma-separate); default all")
 ]
-InstrumentOpt = Annotated[Instrument, typer.Option("--instrument", help="policy space of each player")]
+InstrumentOpt = Annotated[
+    Instrument,
+    typer.Option("--instrument", help="policy space of each player (default sector: one tariff per product)"),
+]
 OutOpt = Annotated[Path, typer.Option("--out", help="output folder for tables and report.html")]
 ModelOpt = Annotated[
     ModelChoice | None,
     typer.Option("--model", help="ossa or ge (default: ossa for ossa2014, ge for any other world)"),
 ]
-WeightsOpt = Annotated[WeightsChoice, typer.Option("--weights", help="ossa2014: political weights or ones")]
+WeightsOpt = Annotated[
+    WeightsChoice | None,
+    typer.Option(
+        "--weights",
+        help="government objective: pol (Ossa's political-economy weights, ossa2014 only; its default) "
+        "or bas (real income; the default elsewhere)",
+    ),
+]
+DeficitsOpt = Annotated[
+    DeficitsChoice | None,
+    typer.Option("--deficits", help="deficit rule: zero (default for games), fixed or data"),
+]
 DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="root of the reference data")]
 UpperOpt = Annotated[float, typer.Option("--upper", help="upper bound on tariffs (fraction)")]
 
 
-def _model(world: str, model: ModelChoice | None, weights: WeightsChoice, data_dir: Path) -> TariffGameModel:
-    """Build the game's model.
-
-    Ossa's for ``ossa2014``; for any other world the GE engine, unless ``--model ossa``
-    asks for Ossa's model calibrated to that world.
-    """
-    if world.strip().lower() == "ossa2014":
-        if model not in (None, ModelChoice.ossa):
-            raise ModelError("--world ossa2014 is Ossa's model; use --model ossa", field="--model")
-        return OssaModel.from_data(read_ossa2014(data_dir), weights=weights.value)
-    from tradewar.world.load import load_world, stylized_notice
-
-    w = load_world(world, data_dir=data_dir)
-    notice = stylized_notice(w)
-    if notice:
-        typer.echo(notice, err=True)
-    if model in (None, ModelChoice.ge):
-        from tradewar.strategy.engine import EngineGame
-
-        return EngineGame(w)
-    return OssaModel.from_world(w)
-
-
 def _setup(
-    world: str, players: list[str] | None, model: ModelChoice | None, weights: WeightsChoice, data_dir: Path
-) -> tuple[TariffGameModel, list[str]]:
-    """The game's model (:func:`_model`) and its checked players (:func:`_players`)."""
-    m = _model(world, model, weights, data_dir)
-    return m, _players(m, players)
+    world: str,
+    world_option: list[str] | None,
+    players: list[str] | None,
+    model: ModelChoice | None,
+    weights: WeightsChoice | None,
+    deficits: DeficitsChoice | None,
+    data_dir: Path,
+) -> tuple[GameSetup, list[str]]:
+    """The game's model and settings (:func:`tradewar.strategy.game_model`) and its checked players."""
+    setup = game_model(
+        world,
+        model=model.value if model else None,
+        deficits=deficits.value if deficits else None,
+        weights=weights.value if weights else None,
+        data_dir=data_dir,
+        world_options=parse_option_items(world_option),
+    )
+    if setup.notice:
+        typer.echo(setup.notice, err=True)
+    for label, value in setup.settings().items():
+        typer.echo(f"{label}: {value}")
+    return setup, _players(setup.model, players)
+
+
+#: What a command-line user can do when a game's solver fails, by command.
+_CONVERGENCE_FIX = {
+    "optimal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
+    "nash": "allow more best-response rounds (--max-iter), loosen --tol, or choose a coarser "
+    "--instrument (sector, uniform)",
+    "deal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
+}
+
+
+def _fail(err: TradewarError, command: str) -> NoReturn:
+    """Print ``err`` for a command-line user; convergence failures get command-line advice."""
+    if isinstance(err, ConvergenceError):
+        advice = _CONVERGENCE_FIX[command]
+        if "deficit rule 'zero'" in err.reason:
+            advice = "use --deficits zero, or " + advice
+        fail(err.within(f"game {command}", fix=advice))
+    fail(err)
 
 
 def _echo_frame(df: pd.DataFrame) -> None:
@@ -127,58 +173,55 @@ def _tariff_table(model: TariffGameModel, tariff: np.ndarray, players: list[str]
     return pd.DataFrame(rows)
 
 
-def _figure(bars: pd.DataFrame) -> str:
-    """Grouped bar chart of welfare changes: ``bars`` has ``region`` and one column per series."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure(
-        [go.Bar(name=c, x=bars["region"], y=bars[c]) for c in bars.columns if c != "region"],
-        layout={"barmode": "group", "template": "plotly_white", "yaxis_title": "welfare change, %"},
-    )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
-
-
 def _write(
-    out: Path, title: str, tables: dict[str, pd.DataFrame], notes: list[str], bars: pd.DataFrame | None = None
+    out: Path,
+    setup: GameSetup,
+    title: str,
+    instrument: Instrument,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    bars: pd.DataFrame | None = None,
 ) -> None:
-    from plotly.offline import get_plotlyjs
-
+    """CSV tables (each with the deficit rule as a last column), summary.json and report.html."""
     out.mkdir(parents=True, exist_ok=True)
-    parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"]
-    if bars is not None:
-        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
-    parts.append(f"</head><body><h1>{html.escape(title)}</h1>")
-    parts += [f"<p>{html.escape(n)}</p>" for n in notes]
-    if bars is not None:
-        parts.append(_figure(bars))
+    settings = {**setup.settings(), "Instrument": str(instrument)}
     for name, df in tables.items():
-        df.to_csv(out / f"{name}.csv", index=False)
-        if len(df) <= 400:
-            parts.append(f"<h2>{html.escape(name)}</h2>")
-            parts.append(df.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
-        else:
-            parts.append(f"<h2>{html.escape(name)}</h2><p>{len(df)} rows: see {html.escape(name)}.csv</p>")
-    parts.append("</body></html>")
-    (out / "report.html").write_text("\n".join(parts), encoding="utf-8")
-    (out / "summary.json").write_text(
-        json.dumps({"title": title, "notes": notes, "tables": sorted(tables)}, indent=2), encoding="utf-8"
-    )
+        df.assign(deficits=setup.deficits).to_csv(out / f"{name}.csv", index=False)
+    page = render_game_report(title, settings, tables, notes, list(setup.model.regions), bars=bars)
+    (out / "report.html").write_text(page, encoding="utf-8")
+    summary = {
+        "title": title,
+        "world": setup.world,
+        "world_year": setup.year,
+        "model": setup.engine,
+        "instrument": str(instrument),
+        "deficits": setup.deficits,
+        "deficits_from": setup.deficits_from,
+        "weights": setup.weights,
+        "settings": settings,
+        "notes": notes,
+        "tables": sorted(tables),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
 @app.command("optimal")
 def optimal(
     world: WorldOpt = "ossa2014",
+    world_option: WorldOptionOpt = None,
     players: PlayersOpt = None,
-    instrument: InstrumentOpt = Instrument.BILATERAL,
+    instrument: InstrumentOpt = DEFAULT_INSTRUMENT,
     out: OutOpt = Path("game_optimal"),
     model: ModelOpt = None,
-    weights: WeightsOpt = WeightsChoice.pol,
+    weights: WeightsOpt = None,
+    deficits: DeficitsOpt = None,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
 ) -> None:
     """Unilateral optimal tariffs of each player, the others' tariffs held at the baseline."""
     try:
-        m, pl = _setup(world, players, model, weights, data_dir)
+        setup, pl = _setup(world, world_option, players, model, weights, deficits, data_dir)
+        m = setup.model
         rows, tariffs = [], []
         for p in pl:
             r = optimal_tariff(m, p, instrument=instrument, upper=upper)
@@ -204,23 +247,27 @@ def optimal(
         typer.echo(f"average (mean of medians): {avg:.1f} %")
         _write(
             out,
-            f"Optimal tariffs ({instrument}) - {world}",
+            setup,
+            f"Optimal tariffs ({instrument}) on {setup.world}",
+            instrument,
             {"optimal_summary": summary, "optimal_tariffs": pd.concat(tariffs, ignore_index=True)},
             [f"Average optimal tariff (mean over players of the median tariff): {avg:.1f} %"],
             bars=summary[["region", "own_welfare_change_pct", "others_mean_welfare_change_pct"]],
         )
     except TradewarError as err:
-        fail(err)
+        _fail(err, "optimal")
 
 
 @app.command("nash")
 def nash(
     world: WorldOpt = "ossa2014",
+    world_option: WorldOptionOpt = None,
     players: PlayersOpt = None,
-    instrument: InstrumentOpt = Instrument.BILATERAL,
+    instrument: InstrumentOpt = DEFAULT_INSTRUMENT,
     out: OutOpt = Path("game_nash"),
     model: ModelOpt = None,
-    weights: WeightsOpt = WeightsChoice.pol,
+    weights: WeightsOpt = None,
+    deficits: DeficitsOpt = None,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
     tol: Annotated[float, typer.Option(help="max tariff change between rounds")] = 1e-4,
@@ -228,7 +275,8 @@ def nash(
 ) -> None:
     """Nash equilibrium (trade war) by best-response iteration among the players."""
     try:
-        m, pl = _setup(world, players, model, weights, data_dir)
+        setup, pl = _setup(world, world_option, players, model, weights, deficits, data_dir)
+        m = setup.model
         ne = nash_equilibrium(
             m,
             pl,
@@ -250,7 +298,9 @@ def nash(
             typer.echo(n)
         _write(
             out,
-            f"Nash tariffs ({instrument}) - {world}",
+            setup,
+            f"Trade war: Nash tariffs ({instrument}) on {setup.world}",
+            instrument,
             {
                 "nash_summary": summary,
                 "nash_tariffs": _tariff_table(m, ne.tariff, pl),
@@ -262,17 +312,19 @@ def nash(
             bars=summary[["region", "welfare_change_pct"]],
         )
     except TradewarError as err:
-        fail(err)
+        _fail(err, "nash")
 
 
 @app.command("deal")
 def deal(
     world: WorldOpt = "ossa2014",
+    world_option: WorldOptionOpt = None,
     players: PlayersOpt = None,
-    instrument: InstrumentOpt = Instrument.SECTOR,
+    instrument: InstrumentOpt = DEFAULT_INSTRUMENT,
     out: OutOpt = Path("game_deal"),
     model: ModelOpt = None,
-    weights: WeightsOpt = WeightsChoice.pol,
+    weights: WeightsOpt = None,
+    deficits: DeficitsOpt = None,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
 ) -> None:
@@ -283,7 +335,8 @@ def deal(
     "trade talks") and ``equal_gains_over_war`` (efficient, equal gains over the war).
     """
     try:
-        m, pl = _setup(world, players, model, weights, data_dir)
+        setup, pl = _setup(world, world_option, players, model, weights, deficits, data_dir)
+        m = setup.model
         war = nash_equilibrium(m, pl, instrument=instrument, upper=upper)
         typer.echo(f"trade war: {war.iterations} rounds, {war.seconds:.1f} s")
         bargain = nash_bargaining(m, war.welfare, pl, instrument=instrument, upper=upper)
@@ -312,7 +365,9 @@ def deal(
         ]
         _write(
             out,
-            f"Trade deals ({instrument}) - {world}",
+            setup,
+            f"Trade deals ({instrument}) on {setup.world}",
+            instrument,
             {
                 "deal_welfare": welfare,
                 "deal_preferences": report,
@@ -323,4 +378,4 @@ def deal(
             bars=welfare,
         )
     except TradewarError as err:
-        fail(err)
+        _fail(err, "deal")

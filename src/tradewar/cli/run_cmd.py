@@ -23,12 +23,15 @@ from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
     DEFAULT_SCENARIO,
+    check_distinct_names,
     parse_years,
     run_scenarios,
     scenario_years,
     write_outputs,
 )
 from tradewar.runs.decompose import decompose_run
+from tradewar.world.load import parse_option_items
+from tradewar.world.world import World
 
 
 class DecomposeBy(StrEnum):
@@ -61,6 +64,10 @@ class Deficits(StrEnum):
     zero = "zero"
 
 
+def _year(world: World) -> str:
+    return "not stated" if world.meta.year is None else str(world.meta.year)
+
+
 def run(
     scenarios: Annotated[
         list[str] | None,
@@ -90,9 +97,21 @@ def run(
         Path | None,
         typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
     ] = None,
+    world_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--world-option",
+            help="Reader option of the world, KEY=VALUE (repeatable), e.g. --world-option year=2000; "
+            "also writable in the spec: wiod-eu:PATH?year=2000.",
+        ),
+    ] = None,
     deficits: Annotated[
         Deficits | None,
-        typer.Option("--deficits", help="Deficit rule of the engine (default: the scenario's, else data)."),
+        typer.Option(
+            "--deficits",
+            help="Deficit rule of the engine: data (deficits as in the World), fixed (share of world "
+            "income) or zero (closed first). Default: the scenario's, else data.",
+        ),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
     draws: Annotated[
@@ -161,8 +180,10 @@ def run(
     if scheduler is not None or executor != Executor.local:
         fail("--executor and --scheduler apply to --draws; add --draws N")
     try:
+        options = parse_option_items(world_option)
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
+        check_distinct_names(loaded)
         total = sum(len(yrs or scenario_years(sc)) for sc in loaded)
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -184,6 +205,7 @@ def run(
                 data_dir=data_dir,
                 progress=progress,
                 deficits=deficits.value if deficits else None,
+                world_options=options,
             )
             decompositions = []
             if decompose is not None:
@@ -195,6 +217,14 @@ def run(
             dest = write_outputs(runs, out, report_html=html, decompositions=decompositions)
     except TradewarError as exc:
         fail(exc)
+    for spec in dict.fromkeys(r.world_spec for r in runs):
+        w = next(r.world for r in runs if r.world_spec == spec)
+        console.print(
+            f"world {spec!r} ({w.meta.name}): base year {_year(w)}, "
+            f"{len(w.regions)} regions x {len(w.sectors)} sectors, {w.meta.unit}",
+            markup=False,
+            highlight=False,
+        )
     for r in runs:
         if r.world.meta.stylized:
             console.print(

@@ -53,6 +53,13 @@ def check(
         str | None,
         typer.Option("--world", "-w", help="Also check region and sector codes against this world."),
     ] = None,
+    world_option: Annotated[
+        list[str] | None,
+        typer.Option("--world-option", help="reader option of --world, KEY=VALUE (repeatable)"),
+    ] = None,
+    data_dir: Annotated[
+        str | None, typer.Option("--data-dir", help="reference data root for a FORMAT without a path")
+    ] = None,
 ) -> None:
     """Validate scenario files (and their codes against a world) without running them."""
     console = Console()
@@ -61,13 +68,13 @@ def check(
             sc = load_scenario(f)
             if world is not None:
                 from tradewar.policy import check_against_world
-                from tradewar.world.load import load_world
+                from tradewar.world.load import load_world, parse_option_items
 
-                w = load_world(world)
+                w = load_world(world, data_dir=data_dir, **parse_option_items(world_option))
                 check_against_world(sc, w.regions, w.sectors)
             console.print(f"[green]ok[/green] {f}: {len(sc.measures)} measures")
             table = Table(show_lines=False)
-            rows = measure_rows(sc, range(2026, 2031))
+            rows = measure_rows(sc)  # each measure's magnitudes over its own years
             for c in ("measure", "from", "type", "who", "sectors", "years", "magnitude"):
                 table.add_column(c)
             for _, r in rows.iterrows():

@@ -1,13 +1,19 @@
-"""``tradewar world info WORLD [--json | --csv]``: what a World holds and whether it balances.
+"""``tradewar world``: inspect, build and download baseline worlds.
 
-WORLD is a shipped name (``default``), a bundle folder, or ``FORMAT:PATH`` (for example
-``cp2015:../shared/data/cp2015_nafta``); see :func:`tradewar.world.load.load_world`.
+* ``world info WORLD [--json | --csv]``: what a World holds and whether it balances.
+  WORLD is a shipped name (``default``), a bundle folder, or ``FORMAT:PATH`` (for example
+  ``cp2015:../shared/data/cp2015_nafta``); see :func:`tradewar.world.load.load_world`.
+* ``world build SOURCE --regions MAP --sectors MAP [--trade HS6] --out BUNDLE``: a bundle
+  from a source table (:mod:`tradewar.world.build`).
+* ``world download-oecd YEAR --to DIR``: the OECD ICIO 2023 table of a year
+  (:mod:`tradewar.world.download`).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,33 +21,18 @@ from rich.console import Console
 from rich.table import Table
 
 from tradewar.cli._errors import exclusive, user_errors
-from tradewar.errors import TradewarError
+from tradewar.world.build import (
+    CALIBRATION_FILE,
+    DEFAULT_SERVICES,
+    build_world,
+    check_output_folder,
+    write_build,
+)
+from tradewar.world.calibration import calibration_summary
 from tradewar.world.describe import describe_world, region_table, sector_table
-from tradewar.world.load import FORMATS, SHIPPED, load_world, stylized_notice
+from tradewar.world.load import FORMATS, SHIPPED, load_world, parse_option_items, stylized_notice
 
-app = typer.Typer(help="Inspect baseline worlds.", no_args_is_help=True)
-
-
-def _parse_options(items: list[str] | None) -> dict[str, Any]:
-    """``KEY=VALUE`` strings to reader options (ints and floats converted)."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise TradewarError(
-                f"reader option {item!r} is not KEY=VALUE",
-                field="--option",
-                expected="KEY=VALUE, e.g. year=2000",
-            )
-        value: Any = raw
-        for cast in (int, float):
-            try:
-                value = cast(raw)
-                break
-            except ValueError:
-                continue
-        out[key.strip()] = value
-    return out
+app = typer.Typer(help="Inspect, build and download baseline worlds.", no_args_is_help=True)
 
 
 def _json_default(obj: Any) -> Any:
@@ -68,13 +59,18 @@ def info(
     ] = None,
     option: Annotated[
         list[str] | None,
-        typer.Option("--option", "-o", help="reader option KEY=VALUE (repeatable), e.g. -o year=2000"),
+        typer.Option(
+            "--world-option",
+            "--option",
+            "-o",
+            help="reader option KEY=VALUE (repeatable), e.g. --world-option year=2000; or WORLD?year=2000",
+        ),
     ] = None,
 ) -> None:
     """Regions, sectors, totals, provenance and account checks of WORLD."""
     exclusive(csv=csv, json_out=json_out)
     with user_errors():
-        w = load_world(world, data_dir=data_dir, **_parse_options(option))
+        w = load_world(world, data_dir=data_dir, **parse_option_items(option))
         described = describe_world(w)
     notice = stylized_notice(w)
     if notice:
@@ -163,3 +159,121 @@ def _print(w: Any, d: dict[str, Any]) -> None:
         status = "[green]ok[/green]" if c["ok"] else "[red]FAILED[/red]"
         checks.add_row(c["check"], c["measure"], f"{c['value']:.3g}", f"{c['tolerance']:.0e}", status)
     out.print(checks)
+
+
+@app.command("build")
+def build(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help=f"source table as FORMAT:PATH (FORMAT in {', '.join(FORMATS)}), e.g. icio:ICIO2023_2020.csv"
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="bundle folder to write (calibration.csv goes inside)")],
+    regions: Annotated[
+        Path | None, typer.Option("--regions", help="region concordance CSV: from,to[,name]")
+    ] = None,
+    sectors: Annotated[
+        Path | None,
+        typer.Option(
+            "--sectors",
+            help="sector concordance CSV: from,to[,hs6][,name]; a source on several rows is split",
+        ),
+    ] = None,
+    trade: Annotated[
+        Path | None,
+        typer.Option(
+            "--trade", help="bilateral HS6 trade CSV: exporter,importer,hs6,value (e.g. from CEPII BACI)"
+        ),
+    ] = None,
+    baci_countries: Annotated[
+        Path | None,
+        typer.Option(
+            "--baci-countries", help="BACI's country_codes CSV, when --trade is a BACI file as released"
+        ),
+    ] = None,
+    output_shares: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-shares", help="observed output shares of split pieces CSV: region,sector,share"
+        ),
+    ] = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option("--targets", help="observed targets CSV to report beside the source's aggregates"),
+    ] = None,
+    services: Annotated[
+        str, typer.Option("--services", help="service sectors among the target codes, comma-separated")
+    ] = ",".join(DEFAULT_SERVICES),
+    name: Annotated[
+        str | None, typer.Option("--name", help="name of the World (default: the folder name)")
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="replace --out even if it is a non-empty folder that is not a bundle"),
+    ] = False,
+    data_dir: Annotated[
+        str | None, typer.Option("--data-dir", help="reference data root for a FORMAT without a path")
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--world-option",
+            "--option",
+            help="reader option KEY=VALUE (repeatable), e.g. --world-option theta=4; or SOURCE?theta=4",
+        ),
+    ] = None,
+) -> None:
+    """Build a World bundle from SOURCE: aggregate, split sectors by trade shares, check, write."""
+    console = Console(soft_wrap=True)
+    with user_errors():
+        check_output_folder(out, force=force)
+        src = load_world(source, data_dir=data_dir, **parse_option_items(option))
+        console.print(f"read {source}: {len(src.regions)} regions x {len(src.sectors)} sectors", markup=False)
+        result = build_world(
+            src,
+            regions=regions,
+            sectors=sectors,
+            trade=trade,
+            output_shares=output_shares,
+            targets=targets,
+            baci_countries=baci_countries,
+            services=tuple(s.strip() for s in services.split(",") if s.strip()),
+            name=name or out.name,
+        )
+        path = write_build(result, out, force=force)
+    w = result.world
+    console.print(
+        f"built {w.meta.name!r}: {len(w.regions)} regions ({', '.join(w.regions[:20])}) x "
+        f"{len(w.sectors)} sectors ({', '.join(w.sectors)})",
+        markup=False,
+    )
+    for note in w.meta.notes:
+        if "split into" in note or "of the HS6 trade table" in note or note.startswith("imputed"):
+            console.print(f"  {note}", markup=False)
+    n = result.n_preserved
+    table = result.calibration
+    console.print(f"source's aggregates preserved: {calibration_summary(table.iloc[:n])}", markup=False)
+    if len(table) > n:
+        console.print(f"observed targets: {calibration_summary(table.iloc[n:])}", markup=False)
+    console.print(f"wrote {path} ({CALIBRATION_FILE} inside)", markup=False)
+    if not result.preserved:
+        raise typer.Exit(1)
+
+
+@app.command("download-oecd")
+def download_oecd(
+    year: Annotated[int, typer.Argument(help="year of the table (1995-2020 in the 2023 release)")],
+    to: Annotated[Path, typer.Option("--to", help="folder for the CSV files")] = Path("oecd-icio"),
+) -> None:
+    """Download the OECD ICIO (2023 release) table of YEAR with pymrio (needs internet)."""
+    from tradewar.world.download import download_oecd_icio
+
+    with user_errors():
+        path = download_oecd_icio(year, to)
+    console = Console(soft_wrap=True)
+    console.print(f"ICIO table of {year}: {path}", markup=False)
+    console.print(
+        f"next: tradewar world build icio:{path} --regions REGIONS.csv --sectors SECTORS.csv --out BUNDLE",
+        markup=False,
+    )

@@ -437,7 +437,7 @@ def _diagnosis(base: Baseline, w_hat: FloatArray, parts: dict[str, FloatArray], 
         return ""
     hint = f"; the wages or income of {regions} collapse"
     if deficits in ("fixed", "data"):
-        hint += " (their deficits, held fixed, exceed what they can earn: try with_deficits('zero'))"
+        hint += " (their deficits, held fixed, exceed what they can earn: try the deficit rule 'zero')"
     else:
         hint += " (they cannot balance trade, e.g. when all their exports are banned)"
     return hint

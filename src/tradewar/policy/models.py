@@ -744,6 +744,8 @@ class TariffScheduleMeasure(_Bilateral):
     mean), ``column`` (the schedule's weight column) or a CSV with columns ``code`` (or
     ``hs6``) and ``value``. ``concordance``: a shipped name or a CSV path (default: the
     classification's shipped one). ``missing: skip`` drops rows without a tariff.
+    ``sectors`` / ``exclude_sectors`` (default ``all``): the sectors the schedule may write;
+    sectors without a line in the schedule keep their tariff.
     """
 
     type: Literal["tariff_schedule"]
@@ -793,7 +795,9 @@ class ScenarioFile(_Strict):
 
     title: str = Field(min_length=3)
     description: str = Field(min_length=3)
-    baseline: str = "default"
+    #: The World to run on (a :func:`tradewar.world.load.load_world` spec, reader options
+    #: after ``?``). None: the includes' agreed baseline, else ``default``.
+    baseline: str | None = Field(default=None, min_length=1)
     #: The engine's rule for aggregate trade deficits (see tradewar.model.Shock): ``data``
     #: keeps them; ``zero`` closes them in a re-solved baseline first (Caliendo-Parro's
     #: main case), and results are relative to that baseline; ``fixed`` holds them as a

@@ -42,6 +42,9 @@ from tradewar.policy.models import (
 )
 from tradewar.policy.yamlfile import LocatedYaml, Path_, load_yaml, load_yaml_text
 
+#: The World a scenario runs on when neither it nor its includes name one.
+DEFAULT_BASELINE = "default"
+
 #: Where the built-in scenarios live (package data).
 LIBRARY_PACKAGE = "tradewar.policy"
 LIBRARY_DIR = "library"
@@ -127,12 +130,16 @@ class Scenario:
     ----------
     name: the scenario's name (file stem).
     file: the top-level file.
-    title, description, baseline, assumptions: from the top-level file (assumptions of
-        included files are appended, labelled).
+    title, description, assumptions: from the top-level file (assumptions of included
+        files are appended, labelled).
+    baseline: the World spec to run on (see :func:`inherited_setting`): the file's own,
+        else the one its includes agree on, else ``default``.
     years: default years to run, from the top-level file or the first include that has them.
     measures: all measures in application order.
     files: every file that went into it, includes first.
-    deficits: the deficit rule (``data``, ``zero``, ``fixed``), or None if no file says.
+    deficits: the deficit rule (``data``, ``zero``, ``fixed``) by the same rule as
+        ``baseline``, or None if no file says.
+    baseline_from: the file that set ``baseline`` (None: nobody did, so ``default``).
     production: nested-CES elasticities in application order (includes first; later
         settings override earlier ones where they overlap); empty = Cobb-Douglas.
     """
@@ -148,6 +155,8 @@ class Scenario:
     files: tuple[str, ...] = field(default_factory=tuple)
     deficits: str | None = None
     production: tuple[ElasticitySetting, ...] = field(default_factory=tuple)
+    baseline_from: str | None = None
+    deficits_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The composed scenario as a plain dict that loads back as a scenario file."""
@@ -179,7 +188,7 @@ class Scenario:
             "# composed scenario: measures in the order applied; later ones override earlier ones",
             yaml.safe_dump(head, sort_keys=False, width=100).rstrip(),
         ]
-        text.append("measures:")
+        text.append("measures:" if self.measures else "measures: []")
         for pm, d in zip(self.measures, self.to_dict()["measures"], strict=True):
             text.append(f"  # from {pm.scenario} ({pm.where()})")
             block = yaml.safe_dump([d], sort_keys=False, width=100).rstrip()
@@ -352,23 +361,52 @@ def _check_file_measures(sf: ScenarioFile, doc: LocatedYaml) -> None:
 
 
 class _Sel:
-    """A set of codes: everything (minus exclusions) or an explicit list."""
+    """A set of codes: everything (minus exclusions) or an explicit list.
+
+    The World's codes are not known when a file is checked, so ``all`` stays symbolic:
+    ``all`` minus ``exclude``.
+    """
 
     def __init__(self, value: str | list[str], exclude: Iterable[str] = ()) -> None:
         vals = [value] if isinstance(value, str) else list(value)
         self.all = "all" in vals
-        self.items = set(vals) - {"all"}
-        self.exclude = set(exclude)
+        self.items = frozenset(vals) - {"all"}
+        self.exclude = frozenset(exclude)
 
-    def meet(self, other: _Sel) -> str | None:
+    def meet(self, other: _Sel) -> _Sel | None:
+        """The codes in both selections (None if none)."""
         if self.all and other.all:
-            return "all"
-        if self.all or other.all:
+            out = _Sel("all", self.exclude | other.exclude)
+        elif self.all or other.all:
             full, part = (self, other) if self.all else (other, self)
-            left = sorted(part.items - full.exclude - part.exclude)
-            return left[0] if left else None
-        both = sorted((self.items & other.items) - self.exclude - other.exclude)
-        return both[0] if both else None
+            out = _Sel(sorted(part.items - full.exclude - part.exclude))
+        else:
+            out = _Sel(sorted((self.items & other.items) - self.exclude - other.exclude))
+        return out if out.all or out.items else None
+
+    def first(self) -> str:
+        """A code of the selection for messages (``all`` when it is everything)."""
+        return "all" if self.all else sorted(self.items)[0]
+
+
+def _foreign_pair(origins: _Sel, destinations: _Sel) -> tuple[str, str] | None:
+    """An (origin, destination) pair of different regions, or None.
+
+    Bilateral measures act only on such pairs (domestic sales never carry one), so two
+    measures that meet only on the diagonal do not overlap. ``all`` is taken to hold more
+    regions than its exclusions and any list.
+    """
+    if origins.all and destinations.all:
+        return "all", "all"
+    if origins.all or destinations.all:
+        full, part = (origins, destinations) if origins.all else (destinations, origins)
+        code = sorted(part.items)[0]
+        return ("all", code) if full is origins else (code, "all")
+    for o in sorted(origins.items):
+        for d in sorted(destinations.items):
+            if o != d:
+                return o, d
+    return None
 
 
 #: (instrument, origins, destinations, products, compounds): ``compounds`` marks a measure
@@ -382,7 +420,7 @@ def _cells(m: Any) -> list[_Cell]:
     """(instrument, origins, destinations, products, compounds) touched by a measure."""
     if isinstance(m, ProductivityMeasure):
         return [("productivity", _Sel(m.region), _Sel(m.region), _Sel(m.sectors, m.exclude_sectors), True)]
-    sectors = _Sel("all") if isinstance(m, TariffScheduleMeasure) else _Sel(m.sectors, m.exclude_sectors)
+    sectors = _Sel(m.sectors, m.exclude_sectors)
     imp, tgt = _Sel(m.imposer), _Sel(m.target, m.exclude_targets)
     if isinstance(m, TariffMeasure | TariffScheduleMeasure):
         return [("tariff", tgt, imp, sectors, m.action == "add")]
@@ -413,10 +451,13 @@ def _first_overlap(a: list[_Cell], b: list[_Cell]) -> str | None:
             if ia != ib or (ca and cb):
                 continue
             o, d, p = oa.meet(ob), da.meet(db), pa.meet(pb)
-            if o is not None and d is not None and p is not None:
-                if ia == "productivity":
-                    return f"productivity of {p} in {o}"
-                return f"the {ia} on {p} from {o} to {d}"
+            if o is None or d is None or p is None:
+                continue
+            if ia == "productivity":
+                return f"productivity of {p.first()} in {o.first()}"
+            pair = _foreign_pair(o, d)
+            if pair is not None:
+                return f"the {ia} on {p.first()} from {pair[0]} to {pair[1]}"
     return None
 
 
@@ -457,8 +498,8 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
     files: list[str] = []
     assumptions: list[str] = list(sf.assumptions)
     years = sf.years
-    deficits: str | None = sf.deficits
     production: list[ElasticitySetting] = []
+    subs: list[tuple[int, Scenario]] = []
     for k, inc in enumerate(sf.include):
         try:
             ipath = resolve_scenario(inc, base)
@@ -476,24 +517,65 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         assumptions.extend(f"[{sub.name}] {a}" for a in sub.assumptions if not a.startswith("["))
         assumptions.extend(a for a in sub.assumptions if a.startswith("["))
         years = years or sub.years
-        deficits = deficits or sub.deficits
+        subs.append((k, sub))
         production.extend(e for e in sub.production if e not in production)
     production.extend(sf.production)
     measures.extend(PlacedMeasure(m, doc, i, name) for i, m in enumerate(sf.measures))
     files.append(doc.file)
+    baseline, baseline_from = inherited_setting("baseline", sf.baseline, doc, subs)
+    deficits, deficits_from = inherited_setting("deficits", sf.deficits, doc, subs)
     return Scenario(
         name=name,
         file=doc.file,
         title=sf.title,
         description=sf.description.strip(),
-        baseline=sf.baseline,
+        baseline=baseline or DEFAULT_BASELINE,
         years=years,
         assumptions=tuple(assumptions),
         measures=tuple(measures),
         files=tuple(files),
         deficits=deficits,
         production=tuple(production),
+        baseline_from=baseline_from,
+        deficits_from=deficits_from,
     )
+
+
+def inherited_setting(
+    key: str, own: str | None, doc: LocatedYaml, includes: Sequence[tuple[int, Scenario]]
+) -> tuple[str | None, str | None]:
+    """The value of ``baseline`` or ``deficits`` for a file, and the file that set it.
+
+    The rule: the file's own value wins; else the value its includes agree on (includes
+    that set nothing, themselves or through their own includes, do not count); includes
+    that disagree are an error, since running on either would silently drop the other's
+    setting. Nobody setting it gives ``(None, None)`` (the caller's default).
+
+    Raises
+    ------
+    ScenarioError
+        Two includes set different values and the file sets none.
+    """
+    if own is not None:
+        return own, doc.file
+    found: tuple[int, str, str] | None = None
+    for k, sub in includes:
+        value = getattr(sub, key)
+        origin = getattr(sub, f"{key}_from")
+        if origin is None or value is None:
+            continue
+        if found is None:
+            found = (k, value, origin)
+        elif value != found[1]:
+            raise ScenarioError(
+                f"the includes disagree on `{key}`: {found[1]!r} (from {found[2]}) and "
+                f"{value!r} (from {origin})",
+                file=doc.where(("include", k)),
+                field=f"include[{k}]",
+                expected=f"included scenarios that set the same `{key}`, or a `{key}:` in this file",
+                fix=f"add `{key}: ...` to this file to choose one",
+            )
+    return (found[1], found[2]) if found else (None, None)
 
 
 # ---------------------------------------------------------------------------------- world
@@ -539,9 +621,9 @@ def check_against_world(scenario: Scenario, regions: Sequence[str], sectors: Seq
         region_fields = (
             ["region"] if isinstance(m, ProductivityMeasure) else ["imposer", "target", "exclude_targets"]
         )
-        sector_fields = [] if isinstance(m, TariffScheduleMeasure) else ["sectors", "exclude_sectors"]
+        sector_fields = ["sectors", "exclude_sectors"]
         for fname, known in [(f, regions) for f in region_fields] + [(f, sectors) for f in sector_fields]:
-            allow_all = fname in ("target", "sectors")
+            allow_all = not fname.startswith("exclude_")
             for k, code in _as_list(getattr(m, fname)):
                 if code == "all" and allow_all:
                     continue

@@ -13,7 +13,8 @@ Measures are applied in the scenario's order (includes first). **Wedges compound
 ``ban``, ``lift`` and ``set`` overwrite.** Per measure type:
 
 * ``tariff`` / ``tariff_schedule``: tariff[target -> imposer, sectors] = t (``set``,
-  overwrites) or += t (``add``, adds to the tariff in force).
+  overwrites) or += t (``add``, adds to the tariff in force); a schedule writes the
+  sectors it has lines for, within its ``sectors`` (default ``all``).
 * ``tariff_layer``: tariff[target -> imposer, sectors] = the World's named tariff layer
   (overwrites, like ``set``).
 * ``export_control``: on the flow imposer -> target, ``licence`` *multiplies* the flow's
@@ -295,7 +296,8 @@ def translate(
             tgt = [r_ix[r] for r in targets]
             if isinstance(m, TariffScheduleMeasure):
                 by_sector = sched[k]
-                secs_named = [s for s in world.sectors if s in by_sector.index]
+                chosen = set(_select(m.sectors, world.sectors, m.exclude_sectors))
+                secs_named = [s for s in world.sectors if s in by_sector.index and s in chosen]
                 for s in secs_named:
                     cell = np.ix_(tgt, imp, [s_ix[s]])
                     value = float(by_sector[s])

@@ -13,7 +13,6 @@ self-sufficiency paths over the years, and the solver record.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,24 +22,14 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from tradewar.errors import ModelError
+from tradewar.report.layout import CSS, esc, fig_html, finite, table
+from tradewar.report.palette import diverging_scale, region_colours, region_order, series_colour
 from tradewar.report.tables import measure_rows
 from tradewar.report.waterfall import decomposition_section
 
 if TYPE_CHECKING:
     from tradewar.runs import DrawsRun, ScenarioRun
     from tradewar.runs.decompose import Decomposition
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
-padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}
-h3{margin-top:1.5em}.meta{color:#555}.notice{background:#fff4e5;border-left:6px solid #f0a020;
-padding:.8em 1em;margin:1em 0}.explain{background:#f3f6fa;padding:.6em 1em;border-radius:4px}
-table{border-collapse:collapse;margin:.8em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;
-vertical-align:top}th{background:#f0f0f0;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.figure{margin:1em 0}.small{font-size:.85em;color:#555}.headline{font-size:1.1em;font-weight:600}
-details{margin:.8em 0}summary{cursor:pointer;color:#245}
-"""
 
 _EXPLAIN = """
 <div class="explain">
@@ -63,169 +52,221 @@ region makes as much as it uses).</li>
 """
 
 
-def _esc(x: object) -> str:
-    return html.escape(str(x))
-
-
-def _finite(values: Any, what: str) -> None:
-    a = np.asarray(values, dtype=float)
-    if not np.isfinite(a).all():
-        raise ModelError(
-            f"the report's {what} has NaN or infinite values; nothing was written",
-            field=what,
-            fix="check the run's tables (regions.csv, sectors.csv) and report the scenario and world",
-        )
-
-
-def _fig_html(fig: go.Figure, name: str) -> str:
-    fig.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 60})
-    body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=name, config={"displaylogo": False})
-    return f'<div class="figure">{body}</div>'
+_esc = esc
+_finite = finite
+_fig_html = fig_html
 
 
 def _table(df: pd.DataFrame, digits: int = 2, na_ok: Sequence[str] = ()) -> str:
-    """HTML table; NaN is an error except in the ``na_ok`` columns, where it reads "n/a"."""
-    head = "".join(f"<th>{_esc(c)}</th>" for c in df.columns)
-    rows = []
-    for _, r in df.iterrows():
-        cells = []
-        for col, v in r.items():
-            if isinstance(v, float | np.floating) and np.isnan(v) and col in na_ok:
-                cells.append('<td class="num">n/a</td>')
-            elif isinstance(v, float | np.floating):
-                _finite(v, "table")
-                cells.append(f'<td class="num">{v:,.{digits}f}</td>')
-            else:
-                cells.append(f"<td>{_esc(v)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    """HTML table of a run's frame (columns named for people, see :func:`.layout.column_label`)."""
+    return table(df, digits=digits, na_ok=na_ok)
+
+
+def _region_axis(regions: Sequence[str]) -> dict[str, Any]:
+    """An x axis of regions in the World's fixed order."""
+    return {"categoryorder": "array", "categoryarray": region_order(regions)}
 
 
 def _welfare_figs(run: ScenarioRun, key: str) -> list[str]:
+    return [_welfare_bar_fig(run, key), _welfare_path_fig(run, key)]
+
+
+def _welfare_bar_fig(run: ScenarioRun, key: str) -> str:
+    """Welfare (solid) and real wage (hatched) by region in the last year, region colours."""
     last = run.years[-1]
-    reg = run.regions[run.regions["year"] == last]
+    regions = run.world.regions
+    colours = region_colours(regions)
+    reg = run.regions[run.regions["year"] == last].set_index("region").reindex(region_order(regions))
     _finite(reg[["welfare_pct", "real_wage_pct"]], "welfare chart")
+    marker = [colours[r] for r in reg.index]
     bar = go.Figure(
         [
-            go.Bar(name="Welfare (real income)", x=reg["region"], y=reg["welfare_pct"]),
-            go.Bar(name="Real wage", x=reg["region"], y=reg["real_wage_pct"]),
+            go.Bar(
+                name="Welfare (real income)", x=list(reg.index), y=reg["welfare_pct"], marker_color=marker
+            ),
+            go.Bar(
+                name="Real wage (hatched)",
+                x=list(reg.index),
+                y=reg["real_wage_pct"],
+                marker={"color": marker, "pattern": {"shape": "/", "fillmode": "overlay"}, "opacity": 0.6},
+            ),
         ]
     )
     bar.update_layout(
         title=f"Welfare and real wages by region, {last} (% vs. no measures)",
         barmode="group",
         yaxis_title="% change",
+        xaxis=_region_axis(regions),
     )
+    return _fig_html(bar, f"{key}-welfare")
+
+
+def _welfare_path_fig(run: ScenarioRun, key: str) -> str:
+    """Welfare by year, one line per region in its colour, in the World's order."""
+    colours = region_colours(run.world.regions)
     lines = go.Figure()
-    for region, g in run.regions.groupby("region", sort=False):
+    by_region = dict(tuple(run.regions.groupby("region", sort=False)))
+    for region in region_order(run.world.regions):
+        if region not in by_region:
+            continue
+        g = by_region[region]
         _finite(g["welfare_pct"], "welfare path")
-        lines.add_trace(go.Scatter(x=g["year"], y=g["welfare_pct"], mode="lines+markers", name=str(region)))
+        lines.add_trace(
+            go.Scatter(
+                x=g["year"],
+                y=g["welfare_pct"],
+                mode="lines+markers",
+                name=str(region),
+                line={"color": colours[region]},
+            )
+        )
     lines.update_layout(
         title="Welfare path by region (% vs. no measures)",
         xaxis_title="year",
         yaxis_title="% change",
         xaxis={"dtick": 1},
     )
-    return [_fig_html(bar, f"{key}-welfare"), _fig_html(lines, f"{key}-welfare-path")]
+    return _fig_html(lines, f"{key}-welfare-path")
 
 
-def _colour_limit(z: np.ndarray) -> float:
-    """Symmetric colour range: the 95th percentile of |z|.
+def _change_heatmap(piv: pd.DataFrame, what: str, hovertemplate: str) -> tuple[go.Figure, str]:
+    """Diverging red-blue heatmap of % changes centred on 0, and the note on its scale.
 
-    One outlier then does not wash out the rest: cells beyond it show the end colour, and
-    hovering shows every value.
+    The colours cover the full range unless a few cells would wash out the rest
+    (:func:`~tradewar.report.palette.diverging_scale`); then clipped cells print their
+    value, the colour-bar ends read "≤" / "≥", and the note says so. Rows run top to
+    bottom in the given order.
     """
-    a = np.abs(z[np.isfinite(z)])
-    lim = float(np.percentile(a, 95)) if a.size else 0.0
-    return lim if lim > 0 else (float(a.max()) if a.size and a.max() > 0 else 1.0)
-
-
-def _change_heatmap(piv: pd.DataFrame, what: str, hovertemplate: str) -> go.Figure:
-    """Diverging red-blue heatmap of percentage changes, centred on 0 (rows: ``y``, columns: ``x``)."""
-    _finite(piv.to_numpy(), what)
-    lim = _colour_limit(piv.to_numpy())
-    return go.Figure(
+    z = piv.to_numpy(dtype=float)
+    _finite(z, what)
+    scale = diverging_scale(z)
+    lim = scale.limit
+    text = np.where(scale.clipped, np.vectorize(lambda v: f"{v:.0f}%")(z), "")
+    ends = ("≤ " if scale.n_clipped else "") + f"{-lim:g}", ("≥ " if scale.n_clipped else "") + f"{lim:g}"
+    fig = go.Figure(
         go.Heatmap(
-            z=piv.to_numpy(),
+            z=z,
             x=list(piv.columns),
             y=list(piv.index),
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 11},
             colorscale="RdBu",
             zmid=0,
             zmin=-lim,
             zmax=lim,
-            colorbar={"title": "%"},
+            colorbar={
+                "title": "%" + (" (clipped)" if scale.n_clipped else ""),
+                "tickvals": [-lim, -lim / 2, 0, lim / 2, lim],
+                "ticktext": [ends[0], f"{-lim / 2:g}", "0", f"{lim / 2:g}", ends[1]],
+            },
             hovertemplate=hovertemplate,
         )
     )
+    fig.update_yaxes(autorange="reversed")
+    return fig, (scale.note().capitalize() + "." if scale.n_clipped else "")
 
 
 def _sector_fig(run: ScenarioRun, key: str) -> str:
     last = run.years[-1]
     sec = run.sectors[run.sectors["year"] == last]
     piv = sec.pivot(index="region", columns="sector", values="output_change_pct")
-    piv = piv.reindex(index=run.world.regions, columns=run.world.sectors)
-    fig = _change_heatmap(piv, "sector output heatmap", "%{y} %{x}: %{z:.2f} %<extra></extra>")
-    fig.update_layout(
-        title=f"Real output change by region and sector, {last} (%; hover for values)", height=420
-    )
-    return _fig_html(fig, f"{key}-sectors")
+    piv = piv.reindex(index=region_order(run.world.regions), columns=run.world.sectors)
+    fig, note = _change_heatmap(piv, "sector output heatmap", "%{y} %{x}: %{z:.2f} %<extra></extra>")
+    fig.update_layout(title=f"Real output change by region and sector, {last} (%; hover for values)")
+    return _fig_html(fig, f"{key}-sectors", height=460, note=note)
 
 
 def _flow_figs(run: ScenarioRun, key: str) -> list[str]:
-    last = run.years[-1]
-    fl = run.flows[run.flows["year"] == last]
+    change = _flow_change(run)
+    out = [_flow_heatmap_fig(run, key, change), _flow_path_fig(run, key, change)]
+    if run.chokepoints:
+        out.append(_chokepoint_imports_fig(run, key))
+    return out
+
+
+def _flow_change(run: ScenarioRun) -> pd.Series:
+    """% change of all-product flows (origin, region) in the last year."""
+    fl = run.flows[run.flows["year"] == run.years[-1]]
     tot = fl.groupby(["origin", "region"], sort=False)[["baseline", "counterfactual"]].sum()
     none = tot["baseline"] <= 0
     if (tot.loc[none, "counterfactual"] > 0).any():
         raise ModelError("a pair with no baseline trade trades in the counterfactual", field="flows")
     # pairs that trade neither before nor after: no change
     ratio = tot["counterfactual"].where(~none, 1.0) / tot["baseline"].where(~none, 1.0)
-    change = 100.0 * (ratio - 1.0)
-    piv = change.unstack("region").reindex(index=run.world.regions, columns=run.world.regions)
-    heat = _change_heatmap(piv, "trade-flow heatmap", "from %{y} to %{x}: %{z:.1f} %<extra></extra>")
+    return 100.0 * (ratio - 1.0)
+
+
+def _flow_heatmap_fig(run: ScenarioRun, key: str, change: pd.Series) -> str:
+    order = region_order(run.world.regions)
+    piv = change.unstack("region").reindex(index=order, columns=order)
+    heat, note = _change_heatmap(piv, "trade-flow heatmap", "from %{y} to %{x}: %{z:.1f} %<extra></extra>")
     heat.update_layout(
-        title=f"Change in trade flows, all products, {last} (%; rows: exporter, columns: importer)",
+        title=f"Change in trade flows, all products, {run.years[-1]} (%; rows: exporter, columns: importer)",
         xaxis_title="importer",
         yaxis_title="exporter",
-        height=460,
     )
-    out = [_fig_html(heat, f"{key}-flows"), _flow_path_fig(run, key, change)]
-    if run.chokepoints:
-        foreign = fl[fl["origin"] != fl["region"]]
-        imp = (
-            foreign[foreign["product"].isin(run.chokepoints)]
-            .groupby(["region", "product"], sort=False)[["baseline", "counterfactual"]]
-            .sum()
-        )
-        imp = imp[imp["baseline"] > 0]
-        pct = (100.0 * (imp["counterfactual"] / imp["baseline"] - 1.0)).reset_index(name="pct")
-        _finite(pct["pct"], "chokepoint imports chart")
-        bars = go.Figure(
-            [go.Bar(name=str(p), x=g["region"], y=g["pct"]) for p, g in pct.groupby("product", sort=False)]
-        )
-        bars.update_layout(
-            title=f"Imports of chokepoint goods by region, {last} (% change)",
-            barmode="group",
-            yaxis_title="% change",
-        )
-        out.append(_fig_html(bars, f"{key}-chokepoint-imports"))
-    return out
+    return _fig_html(heat, f"{key}-flows", height=480, note=note)
+
+
+def _chokepoint_imports_fig(run: ScenarioRun, key: str) -> str:
+    """Imports of each chokepoint good by region (one series per good, regions in order)."""
+    last = run.years[-1]
+    fl = run.flows[run.flows["year"] == last]
+    foreign = fl[fl["origin"] != fl["region"]]
+    imp = (
+        foreign[foreign["product"].isin(run.chokepoints)]
+        .groupby(["region", "product"], sort=False)[["baseline", "counterfactual"]]
+        .sum()
+    )
+    imp = imp[imp["baseline"] > 0]
+    pct = (100.0 * (imp["counterfactual"] / imp["baseline"] - 1.0)).reset_index(name="pct")
+    _finite(pct["pct"], "chokepoint imports chart")
+    bars = go.Figure()
+    for k, p in enumerate(run.chokepoints):
+        g = pct[pct["product"] == p]
+        bars.add_trace(go.Bar(name=str(p), x=g["region"], y=g["pct"], marker_color=series_colour(k)))
+    bars.update_layout(
+        title=f"Imports of chokepoint goods by region, {last} (% change)",
+        barmode="group",
+        yaxis_title="% change",
+        xaxis=_region_axis(run.world.regions),
+    )
+    return _fig_html(bars, f"{key}-chokepoint-imports")
+
+
+_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
 def _flow_path_fig(run: ScenarioRun, key: str, last_change: pd.Series, n: int = 6) -> str:
-    """% change of the ``n`` international flows that change most in the last year, by year."""
+    """% change of the ``n`` international flows that change most in the last year, by year.
+
+    Each line has its exporter's colour (dashes tell apart flows of one exporter).
+    """
+    colours = region_colours(run.world.regions)
     intl = last_change[[o != r for o, r in last_change.index]]
     top = intl.abs().sort_values(ascending=False).index[:n]
     fl = run.flows[run.flows["origin"] != run.flows["region"]]
     tot = fl.groupby(["year", "origin", "region"])[["baseline", "counterfactual"]].sum()
     fig = go.Figure()
+    per_exporter: dict[str, int] = {}
     for o, r in top:
         g = tot.xs((o, r), level=("origin", "region"))
         if (g["baseline"] <= 0).any():
             continue
         pct = 100.0 * (g["counterfactual"] / g["baseline"] - 1.0)
         _finite(pct, "trade-flow paths")
-        fig.add_trace(go.Scatter(x=list(g.index), y=pct.tolist(), mode="lines+markers", name=f"{o} → {r}"))
+        k = per_exporter.get(o, 0)
+        per_exporter[o] = k + 1
+        fig.add_trace(
+            go.Scatter(
+                x=list(g.index),
+                y=pct.tolist(),
+                mode="lines+markers",
+                name=f"{o} → {r}",
+                line={"color": colours[o], "dash": _DASHES[k % len(_DASHES)]},
+            )
+        )
     fig.update_layout(
         title="The trade flows that change most: exporter → importer, all products (% change)",
         xaxis_title="year",
@@ -238,17 +279,22 @@ def _flow_path_fig(run: ScenarioRun, key: str, last_change: pd.Series, n: int = 
 def _ss_figs(run: ScenarioRun, key: str) -> list[str]:
     out = []
     names = run.world.meta.sector_names
+    colours = region_colours(run.world.regions)
+    by_region = dict(tuple(run.regions.groupby("region", sort=False)))
     for s in run.chokepoints:
         fig = go.Figure()
         col, base_col = f"self_sufficiency_{s}", f"self_sufficiency_{s}_baseline"
         skipped = [r for r, sec in run.undefined_self_sufficiency if sec == s]
-        for region, g in run.regions.groupby("region", sort=False):
-            if region in skipped:
+        for region in region_order(run.world.regions):
+            if region in skipped or region not in by_region:
                 continue
+            g = by_region[region]
             x = ["base", *[str(y) for y in g["year"]]]
             y = [float(g[base_col].iloc[0]), *g[col].tolist()]
             _finite(y, f"self-sufficiency of {s}")
-            fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=str(region)))
+            fig.add_trace(
+                go.Scatter(x=x, y=y, mode="lines+markers", name=str(region), line={"color": colours[region]})
+            )
         fig.update_layout(
             title=f"Self-sufficiency: {names.get(s, s)} ({s})",
             xaxis_title="year",
@@ -266,14 +312,19 @@ def _ss_figs(run: ScenarioRun, key: str) -> list[str]:
 
 def _comparison_fig(runs: Sequence[ScenarioRun]) -> str:
     fig = go.Figure()
-    for r in runs:
+    for k, r in enumerate(runs):
         last = r.regions[r.regions["year"] == r.years[-1]]
         _finite(last["welfare_pct"], "scenario comparison")
-        fig.add_trace(go.Bar(name=r.scenario.name, x=last["region"], y=last["welfare_pct"]))
+        fig.add_trace(
+            go.Bar(
+                name=r.scenario.name, x=last["region"], y=last["welfare_pct"], marker_color=series_colour(k)
+            )
+        )
     fig.update_layout(
         title=f"Welfare by region and scenario, {runs[0].years[-1]} (%)",
         barmode="group",
         yaxis_title="% change",
+        xaxis=_region_axis(runs[0].world.regions),
     )
     return _fig_html(fig, "comparison-welfare")
 
@@ -283,6 +334,7 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     sc = run.scenario
     parts = [f"<h2>{_esc(sc.title)} <span class='small'>({_esc(sc.name)})</span></h2>"]
     parts.append(f"<p>{_esc(sc.description)}</p>")
+    parts.append(f"<p class='meta' id='{key}-deficits'>Deficits: {_esc(run.deficit_note())}.</p>")
     parts.append(f"<p class='headline'>{_esc(_headline(run))}</p>")
     parts.append("<h3>What was assumed</h3>")
     rows = measure_rows(sc, run.years)
@@ -297,8 +349,8 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
         f"<details><summary>Sources and assumptions of each measure</summary><ul>{cites}</ul></details>"
     )
     parts.append("<h3>Welfare by region</h3>")
-    summary = run.summary_table().rename(columns=_nice)
-    ss_cols = [_nice(f"self_sufficiency_{s}") for s in run.chokepoints]
+    summary = run.summary_table()
+    ss_cols = [f"self_sufficiency_{s}" for s in run.chokepoints]
     parts.append(_table(summary, digits=3, na_ok=ss_cols))
     if run.undefined_self_sufficiency:
         pairs = ", ".join(f"{r} {s}" for r, s in run.undefined_self_sufficiency)
@@ -352,21 +404,6 @@ def _legend(run: ScenarioRun) -> str:
     return f"<p class='small'><b>Regions:</b> {_esc(regions)}.<br><b>Sectors:</b> {_esc(sectors)}.</p>"
 
 
-def _nice(col: str) -> str:
-    return {
-        "welfare_pct": "welfare %",
-        "ev_usd_bn": "EV (USD bn)",
-        "real_wage_pct": "real wage %",
-        "terms_of_trade_pct": "terms of trade %",
-        "volume_of_trade_pct": "volume of trade %",
-    }.get(
-        col,
-        col.replace("self_sufficiency_", "self-sufficiency ") + " (ratio)"
-        if col.startswith("self_sufficiency_")
-        else col,
-    )
-
-
 def render_report(
     runs: Sequence[ScenarioRun],
     decompositions: Sequence[Decomposition] = (),
@@ -391,7 +428,7 @@ def render_report(
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_esc(title)} - tradewar report</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{CSS}</style>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body>",
         f"<h1>{_esc(title)}</h1>",

@@ -31,8 +31,11 @@ def _who(m: Any) -> str:
         return _codes(m.region)
     imp = _codes(m.imposer)
     tgt = _codes(m.target, m.exclude_targets)
-    if isinstance(m, ExportControlMeasure):
+    flow = getattr(m, "flow", "imports")
+    if isinstance(m, ExportControlMeasure) or flow == "exports":
         return f"{imp} on exports to {tgt}"
+    if flow == "both":
+        return f"{imp} on imports from and exports to {tgt}"
     return f"{imp} on imports from {tgt}"
 
 
@@ -83,16 +86,29 @@ def _cite(m: Any) -> str:
     return "; ".join(parts)
 
 
-def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
-    """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources."""
+def own_years(m: Any, last: int) -> list[int]:
+    """The years a measure is in force, an open end (``2026-``) taken up to ``last``."""
+    end = m.years.end if m.years.end is not None else max(last, m.years.start)
+    return list(range(m.years.start, end + 1))
+
+
+def measure_rows(scenario: Scenario, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per measure: name, scenario file, type, who, sectors, years, magnitude, sources.
+
+    ``years``: the years whose magnitudes are shown (a run's years); None: each measure's
+    own years (open-ended ones up to the scenario's last year, else the default run's).
+    """
+    from tradewar.runs.result import DEFAULT_YEARS
+
+    end = None if scenario.years is None else scenario.years.end
+    last = DEFAULT_YEARS[-1] if end is None else end
     rows = []
     for pm in scenario.measures:
         m = pm.measure
-        sectors = (
-            "from the schedule"
-            if isinstance(m, TariffScheduleMeasure)
-            else _codes(m.sectors, m.exclude_sectors)
-        )
+        shown = own_years(m, last) if years is None else years
+        sectors = _codes(m.sectors, m.exclude_sectors)
+        if isinstance(m, TariffScheduleMeasure):
+            sectors = "from the schedule" + ("" if sectors == "all" else f" ({sectors})")
         rows.append(
             {
                 "measure": m.name or "-",
@@ -101,7 +117,7 @@ def measure_rows(scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
                 "who": _who(m),
                 "sectors": sectors,
                 "years": m.years.label(),
-                "magnitude": _what(m, years),
+                "magnitude": _what(m, shown),
                 "source or assumption": _cite(m),
             }
         )
@@ -129,11 +145,15 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
     }
     for c in df.columns:
         table.add_column(heads.get(c, c.replace("self_sufficiency_", "SS ")), justify="right")
-    notes = [money] if "ev_usd_bn" in df.columns else []
+    notes = [
+        f"world base year {run.world.meta.year}" if run.world.meta.year is not None else "",
+        run.deficit_note(),
+    ]
+    if "ev_usd_bn" in df.columns:
+        notes.append(money)
     if run.chokepoints:
         notes.append("SS = self-sufficiency: domestic output / domestic use (ratio, not %)")
-    if notes:
-        table.caption = "; ".join(notes)
+    table.caption = "\n".join(c for c in notes if c)
     for _, r in df.iterrows():
         table.add_row(*[str(r[c]) if c == "region" else _num(r[c]) for c in df.columns])
     return table

@@ -25,7 +25,8 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
-from tradewar.report.html import _CSS, _colour_limit, _esc, _fig_html, _finite, _table
+from tradewar.report.layout import CSS, esc, fig_html, finite, table
+from tradewar.report.palette import diverging_scale
 
 if TYPE_CHECKING:
     from tradewar.runs import DrawsRun, SweepRun
@@ -56,7 +57,7 @@ def fan_chart(dr: DrawsRun, key: str, outcome: str = "welfare_pct") -> str:
     for k, region in enumerate(regions):
         g = reg[reg["region"] == region].sort_values("year")
         lo, mid, hi = (g[f"{outcome}_p{q}"] for q in (5, 50, 95))
-        _finite(pd.concat([lo, mid, hi, g[outcome]]), "fan chart")
+        finite(pd.concat([lo, mid, hi, g[outcome]]), "fan chart")
         r, c = k // cols + 1, k % cols + 1
         x = g["year"].tolist()
         first = k == 0
@@ -107,14 +108,14 @@ def fan_chart(dr: DrawsRun, key: str, outcome: str = "welfare_pct") -> str:
         title=f"Welfare by region, {dr.n - dr.n_failed} draws: 5-95 % band, median, central run (%)",
         height=260 * rows,
     )
-    return _fig_html(fig, f"{key}-fan")
+    return fig_html(fig, f"{key}-fan")
 
 
 def tornado_chart(dr: DrawsRun, key: str, region: str, year: int | None = None) -> str:
     """Rank correlation of each parameter with welfare of ``region`` (largest |ρ| first)."""
     y = dr.run.years[-1] if year is None else year
     rho = dr.rank_correlations(y)[region]
-    _finite(rho, "tornado chart")
+    finite(rho, "tornado chart")
     top = rho.reindex(rho.abs().sort_values(ascending=False).index[:TORNADO_TOP])[::-1]
     fig = go.Figure(
         go.Bar(
@@ -130,7 +131,7 @@ def tornado_chart(dr: DrawsRun, key: str, region: str, year: int | None = None) 
         xaxis={"title": "rank correlation with welfare", "range": [-1, 1]},
         height=max(300, 32 * len(top) + 120),
     )
-    return _fig_html(fig, f"{key}-tornado-{region}")
+    return fig_html(fig, f"{key}-tornado-{region}")
 
 
 def _parameter_table(dr: DrawsRun) -> str:
@@ -147,8 +148,8 @@ def _parameter_table(dr: DrawsRun) -> str:
             for p in dr.parameters
         ]
     )
-    cites = "".join(f"<li><b>{_esc(p.name)}</b>: {_esc(p.source)}</li>" for p in dr.parameters)
-    return _table(rows, digits=3) + (
+    cites = "".join(f"<li><b>{esc(p.name)}</b>: {esc(p.source)}</li>" for p in dr.parameters)
+    return table(rows, digits=3) + (
         f"<details><summary>Source of each distribution</summary><ul>{cites}</ul></details>"
     )
 
@@ -166,7 +167,7 @@ def _failure_list(failures: tuple[dict[str, object], ...], total: int, what: str
     return (
         f"<p class='notice'><b>{len(failures)} of {total} {what} found no equilibrium</b> in some year. "
         "They are excluded from the bands and percentiles, and listed here and in summary.json "
-        "with their parameter values.</p>" + _table(shown) + more
+        "with their parameter values.</p>" + table(shown) + more
     )
 
 
@@ -176,7 +177,7 @@ def draws_section(dr: DrawsRun, key: str) -> str:
     parts = [
         f"<h3>Uncertainty: {dr.n} draws of {len(dr.parameters)} parameters</h3>",
         "<div class='explain'><p>Each draw solves the scenario, year by year, with the uncertain "
-        f"parameters drawn from the distributions below ({_esc(dr.sampler)} design, seed {dr.seed}). "
+        f"parameters drawn from the distributions below ({esc(dr.sampler)} design, seed {dr.seed}). "
         "The band shows where 90 % of the draws fall (5th to 95th percentile), the line their "
         "median; the dotted line is the run with every number as written. regions.csv and "
         "sectors.csv carry the percentiles (<code>_p5</code>, <code>_p50</code>, <code>_p95</code>, "
@@ -209,7 +210,7 @@ def sweep_figure(sw: SweepRun, key: str, outcome: str = "welfare_pct") -> str:
     rows, cols = _panel_grid(len(regions))
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=regions)
     ok = t[t["converged"]]
-    _finite(ok[outcome], "sweep chart")
+    finite(ok[outcome], "sweep chart")
     if len(names) == 1:
         for k, region in enumerate(regions):
             g = t[t["region"] == region].sort_values(names[0])
@@ -228,7 +229,7 @@ def sweep_figure(sw: SweepRun, key: str, outcome: str = "welfare_pct") -> str:
         for c in range(1, cols + 1):
             fig.update_xaxes(title_text=names[0], row=rows, col=c)
     else:
-        lim = _colour_limit(ok[outcome].to_numpy()) if len(ok) else 1.0
+        lim = diverging_scale(ok[outcome].to_numpy()).limit if len(ok) else 1.0
         for k, region in enumerate(regions):
             g = t[t["region"] == region]
             piv = g.pivot(index=names[0], columns=names[1], values=outcome)
@@ -259,7 +260,7 @@ def sweep_figure(sw: SweepRun, key: str, outcome: str = "welfare_pct") -> str:
         title=f"Welfare by region in {last} (%)" + (f"; {held}" if held else ""),
         height=280 * rows,
     )
-    return _fig_html(fig, f"{key}-sweep")
+    return fig_html(fig, f"{key}-sweep")
 
 
 def render_sweep_report(sw: SweepRun) -> str:
@@ -280,12 +281,12 @@ def render_sweep_report(sw: SweepRun) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_esc(title)} - tradewar report</title>",
-        f"<style>{_CSS}</style>",
+        f"<title>{esc(title)} - tradewar report</title>",
+        f"<style>{CSS}</style>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body>",
-        f"<h1>{_esc(title)}</h1>",
-        f"<p class='meta'>World: <b>{_esc(sw.world_spec)}</b>. Years {sw.years[0]}-{sw.years[-1]}. "
+        f"<h1>{esc(title)}</h1>",
+        f"<p class='meta'>World: <b>{esc(sw.world_spec)}</b>. Years {sw.years[0]}-{sw.years[-1]}. "
         f"{sw.n_points} points. Generated {created} by tradewar.</p>",
     ]
     if sw.world.meta.stylized:
@@ -299,7 +300,7 @@ def render_sweep_report(sw: SweepRun) -> str:
         "in real income against the same baseline without the measures. sweep.parquet has every "
         "point, year and region.</p></div>",
         "<h2>Grid</h2>",
-        _table(grid_rows, digits=3),
+        table(grid_rows, digits=3),
         "<h2>Welfare</h2>",
         sweep_figure(sw, "sweep"),
         "<h2>Points without an equilibrium</h2>",

@@ -19,22 +19,26 @@ from tradewar.runs.outputs import summary_dict, write_outputs
 from tradewar.runs.parameters import Parameter, draw_parameters, named_parameter
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
+    DEFAULT_DEFICITS,
     DEFAULT_SCENARIO,
     DEFAULT_WORLD,
     DEFAULT_YEARS,
+    DEFICIT_RULES,
     REGION_COLUMNS,
     Progress,
     ScenarioRun,
 )
-from tradewar.runs.single import run_scenario, run_scenarios
+from tradewar.runs.single import check_distinct_names, run_scenario, run_scenarios
 from tradewar.runs.sweep import Grid, SweepRun, parse_grid, run_sweep, write_sweep
 from tradewar.runs.years import parse_years, scenario_years
 
 __all__ = [
     "CHOKEPOINT_SECTORS",
+    "DEFAULT_DEFICITS",
     "DEFAULT_SCENARIO",
     "DEFAULT_WORLD",
     "DEFAULT_YEARS",
+    "DEFICIT_RULES",
     "REGION_COLUMNS",
     "DrawsRun",
     "Grid",
@@ -42,6 +46,7 @@ __all__ = [
     "Progress",
     "ScenarioRun",
     "SweepRun",
+    "check_distinct_names",
     "draw_parameters",
     "named_parameter",
     "parse_grid",

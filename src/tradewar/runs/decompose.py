@@ -17,6 +17,8 @@ takes the straight line in the natural variables, every shock scaled jointly by 
   state moves instead along ``φ = d̂^{-θ_j}`` (the shifter of its trade share,
   ``π' ∝ φ``) from 1 to its final value, so a ban is approached continuously;
 * productivity: ``ln Â``;
+* financing charges of funded programmes (:meth:`tradewar.model.Shock.with_financing`):
+  the investment goods ``G`` they buy, linearly (a value at baseline prices);
 * quotas (and quota bans): each constrained group's limit moves linearly from the
   baseline quantity of its flows (fraction 1, the status quo) to its limit (fraction 0
   for a ban); the engine solves the complementarity problem at every point, so a quota
@@ -119,6 +121,8 @@ class MeasureShocks:
     d_phi: ``[K, ...]`` increments of ``φ = d̂^{-θ}`` on ``phi_cells`` (zero elsewhere).
     phi_cells: cells prohibitive in some state (they move along ``φ``).
     d_log_A: ``[K, region, sector]`` increments of ``ln Â``.
+    d_financing: ``[K, region, sector]`` increments of the investment goods ``G`` bought
+        with financing charges (World unit at baseline prices; None: no financing).
     quotas: one template per constrained group: (Quota over the group's flows, owning
         measure index, final limit as a fraction of the baseline quantity).
     """
@@ -132,6 +136,7 @@ class MeasureShocks:
     d_log_A: FloatArray
     quotas: tuple[tuple[Quota, int, float], ...]
     theta: FloatArray
+    d_financing: FloatArray | None = None
 
     @property
     def active(self) -> np.ndarray:
@@ -140,6 +145,8 @@ class MeasureShocks:
             np.abs(a).reshape(len(self.names), -1).max(axis=1, initial=0.0) > 0
             for a in (self.d_log_tau, self.d_log_d, self.d_phi, self.d_log_A)
         ]
+        if self.d_financing is not None:
+            moves.append(np.abs(self.d_financing).reshape(len(self.names), -1).max(axis=1) > 0)
         out = np.logical_or.reduce(moves)
         for _, k, _ in self.quotas:
             out[k] = True
@@ -169,8 +176,12 @@ class MeasureShocks:
             )
             for q, k, target in self.quotas
         )
+        financing = None
+        if self.d_financing is not None:
+            financing = none.productivity.copy(data=np.tensordot(s, self.d_financing, axes=1))
         return replace(
             none,
+            financing=financing,
             tariff=none.tariff.copy(data=np.expm1(lt)),
             trade_cost=none.trade_cost.copy(data=d_hat),
             productivity=none.productivity.copy(data=prod),
@@ -181,7 +192,7 @@ class MeasureShocks:
 
 
 _KNOWN_SHOCK_FIELDS = {
-    "tariff", "trade_cost", "productivity", "quotas", "deficits", "description", "technology"
+    "tariff", "trade_cost", "productivity", "quotas", "financing", "deficits", "description", "technology"
 }  # fmt: skip
 
 
@@ -194,6 +205,14 @@ def _same(a: Any, b: Any) -> bool:
         return bool(np.array_equal(np.asarray(a), np.asarray(b)))
     except (TypeError, ValueError):
         return bool(a == b)
+
+
+def _financing(policy: Any, shape: tuple[int, ...]) -> FloatArray:
+    """Investment goods ``G[region, sector]`` bought with the policy's financing charges (0: none)."""
+    g = getattr(policy, "financing", None)
+    if g is None:
+        return np.zeros(shape)
+    return np.asarray(g.transpose("region", "sector").values, dtype=float)
 
 
 def measure_shocks(
@@ -260,7 +279,11 @@ def measure_shocks(
         d_ld = np.zeros_like(d_lt)
         d_phi = np.zeros_like(d_lt)
         d_lA = np.zeros((K, *lA.shape[1:]))
+        G = np.stack([_financing(p, lA.shape[1:]) for p in policies])
+        d_G = np.zeros_like(d_lA) if G.any() else None
         for m, k in enumerate(owner_ix):
+            if d_G is not None:
+                d_G[k] += G[m + 1] - G[m]
             d_lt[k] += lt[m + 1] - lt[m]
             d_ld[k] += ld[m + 1] - ld[m]
             d_phi[k] += phi[m + 1] - phi[m]
@@ -295,6 +318,7 @@ def measure_shocks(
             d_log_A=d_lA,
             quotas=tuple(templates),
             theta=theta,
+            d_financing=d_G,
         )
     return out
 

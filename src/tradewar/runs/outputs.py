@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tradewar.errors import ScenarioError
-from tradewar.runs.result import ScenarioRun
+from tradewar.runs.result import DEFICIT_RULES, ScenarioRun
+from tradewar.runs.single import check_distinct_names
 
 if TYPE_CHECKING:
     from tradewar.runs.decompose import Decomposition
@@ -46,6 +47,7 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
         "years": list(first.years),
         "world": {
             "spec": first.world_spec,
+            "year": first.world.meta.year,
             "regions": first.world.regions,
             "sectors": first.world.sectors,
             "stylized": first.world.meta.stylized,
@@ -61,7 +63,10 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
                 "assumptions": list(r.scenario.assumptions),
                 "composed": r.scenario.to_dict(),
                 "world": r.world_spec,
+                "world_year": r.world.meta.year,
                 "deficits": r.deficits,
+                "deficits_from": r.deficits_from,
+                "deficits_meaning": DEFICIT_RULES.get(r.deficits),
                 "solver": list(r.solver),
                 "self_sufficiency_undefined": [
                     {"region": reg, "sector": sec, "reason": "neither makes nor uses the product"}
@@ -97,6 +102,7 @@ def write_outputs(
     """
     if not runs:
         raise ScenarioError("nothing to write: no scenario was run", field="scenario")
+    check_distinct_names([r.scenario for r in runs])
     return write_folder(
         out_dir,
         lambda tmp: _write_run_files(tmp, runs, report_html, decompositions, tables or {}, summary or {}),

@@ -16,6 +16,16 @@ from tradewar.world.world import World
 DEFAULT_SCENARIO = "trade-war-2026"
 #: The World it runs on.
 DEFAULT_WORLD = "default"
+#: The deficit rule of a run when neither the caller nor the scenario (or its includes)
+#: says: trade deficits as in the World. (Games default to ``zero``: see
+#: :data:`tradewar.strategy.DEFAULT_GAME_DEFICITS`.)
+DEFAULT_DEFICITS = "data"
+#: What each deficit rule means, for outputs read by people.
+DEFICIT_RULES = {
+    "data": "trade deficits as in the World (nominal)",
+    "fixed": "trade deficits a constant share of world income",
+    "zero": "trade deficits closed: the World re-solved with zero deficits, results relative to it",
+}
 #: Years run when neither the command line nor the scenario says.
 DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
 #: Sectors whose self-sufficiency is reported, where the World has them.
@@ -49,6 +59,8 @@ class ScenarioRun:
     undefined_self_sufficiency: (region, sector) pairs that neither make nor use the
         product (0/0): their self-sufficiency cells are empty.
     deficits: the deficit rule the engine used.
+    deficits_from: where the rule came from: ``"argument"`` (the caller, e.g.
+        ``--deficits``), the scenario file that set it, or ``"default"``.
     """
 
     scenario: Scenario
@@ -62,7 +74,15 @@ class ScenarioRun:
     solver: tuple[dict[str, Any], ...]
     chokepoints: tuple[str, ...]
     undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
-    deficits: str = "data"
+    deficits: str = DEFAULT_DEFICITS
+    deficits_from: str = "default"
+
+    def deficit_note(self) -> str:
+        """One line for people: the rule, what it means and where it came from."""
+        why = {"argument": "chosen by the caller", "default": "the default"}.get(
+            self.deficits_from, f"set in {self.deficits_from}"
+        )
+        return f"deficit rule {self.deficits!r}: {DEFICIT_RULES.get(self.deficits, '?')} ({why})"
 
     def summary_table(self, year: int | None = None) -> pd.DataFrame:
         """Regions in ``year`` (default: the last) with the headline columns.

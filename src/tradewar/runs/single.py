@@ -16,20 +16,22 @@ folder that is renamed into place only when everything is written):
     tot_plus_vot_pct, and ``self_sufficiency_<SECTOR>`` (domestic output / domestic use
     in the counterfactual) with ``..._baseline`` for each chokepoint sector of the World;
     empty where a region neither makes nor uses the product (listed in summary.json);
-    income_baseline_usd_bn (the base of the equivalent variation).
+    income_baseline_usd_bn (the base of the equivalent variation); last, ``deficits``:
+    the deficit rule of the run.
 ``sectors.csv``
     scenario, region, sector, year, output_change_pct (real), output_value_change_pct,
     price_change_pct, output_before, output_after, output_change_usd_bn (the real change
-    at baseline prices).
+    at baseline prices), deficits.
 ``flows.parquet``
     scenario, year, origin, region, product, baseline, counterfactual (net of tariffs,
-    World units), tariff (counterfactual, fraction), change_usd_bn.
+    World units), tariff (counterfactual, fraction), change_usd_bn, deficits.
 
 The ``*_usd_bn`` columns are written when the World's unit is a USD unit (USD, USD
 thousand, million or billion); they are base-year US dollars (billion).
 ``summary.json``
-    scenarios (composed measures, sources, assumptions), world (spec and provenance),
-    years, the solver record per year, package versions.
+    scenarios (composed measures, sources, assumptions, deficit rule and where it came
+    from), world (spec with reader options, base year and provenance), years, the solver
+    record per year, package versions.
 ``report.html``
     the self-contained report (see :mod:`tradewar.report.html`).
 
@@ -41,7 +43,7 @@ above: undefined self-sufficiency (0/0) is an empty cell, never a number.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -60,7 +62,9 @@ from tradewar.policy import (
 from tradewar.runs.money import equivalent_variation, usd_bn_per_unit
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
+    DEFAULT_DEFICITS,
     DEFAULT_SCENARIO,
+    DEFICIT_RULES,
     REGION_COLUMNS,
     Progress,
     ScenarioRun,
@@ -137,6 +141,7 @@ def run_scenario(
     max_iter: int = 2000,
     chokepoints: Sequence[str] | None = None,
     baseline: Any | None = None,
+    world_options: Mapping[str, Any] | None = None,
 ) -> ScenarioRun:
     """Solve ``scenario`` on ``world`` for each of ``years``; see the module docstring.
 
@@ -144,18 +149,21 @@ def run_scenario(
     ----------
     scenario: a built-in name, a YAML path or a loaded :class:`~tradewar.policy.Scenario`.
     world: a World or a spec for :func:`tradewar.world.load.load_world`; default: the
-        scenario's ``baseline`` (normally ``default``).
+        scenario's ``baseline`` (its own, else its includes', else ``default``).
     years: years to solve; default: the scenario's ``years``, else 2026-2030.
     data_dir: reference-data root for world specs such as ``cp2015``.
     progress: called as ``progress(label, done)`` after each solved year.
     deficits: the engine's deficit rule (``data``, ``fixed`` or ``zero``); default: the
-        scenario's, else ``data``. With ``zero`` the World is first re-solved with zero
-        deficits (Caliendo and Parro's procedure) and every year is relative to that.
+        scenario's (its own, else its includes'), else :data:`DEFAULT_DEFICITS` (``data``).
+        With ``zero`` the World is first re-solved with zero deficits (Caliendo and
+        Parro's procedure) and every year is relative to that.
     tol, max_iter: solver settings.
     chokepoints: sectors whose self-sufficiency is reported (default
         :data:`CHOKEPOINT_SECTORS` present in the World).
     baseline: a precomputed :class:`tradewar.model.Baseline` of ``world`` (saves time
         when several scenarios run on one World).
+    world_options: reader options for the World spec (e.g. ``{"year": 2000}``), merged
+        over those written after ``?`` in the spec.
 
     Raises
     ------
@@ -171,19 +179,20 @@ def run_scenario(
     if isinstance(world, World):
         w, spec = world, world.meta.name
     else:
-        from tradewar.world.load import load_world
+        from tradewar.world.load import load_world, world_spec_text
 
-        spec = str(world or sc.baseline)
+        spec = world_spec_text(str(world or sc.baseline), world_options)
         w = load_world(spec, data_dir=data_dir)
     yrs = parse_years(years) if years is not None else None
     yrs = yrs or scenario_years(sc)
     wanted = chokepoints if chokepoints is not None else CHOKEPOINT_SECTORS
     chokes = tuple(s for s in wanted if s in w.sectors)
     # validate and translate everything before solving anything
-    rule = deficits or sc.deficits or "data"
-    if rule not in ("data", "fixed", "zero"):
+    rule = deficits or sc.deficits or DEFAULT_DEFICITS
+    rule_from = "argument" if deficits else (sc.deficits_from or "default")
+    if rule not in DEFICIT_RULES:
         raise ScenarioError(
-            f"unknown deficit rule {rule!r}", field="deficits", expected="data, fixed or zero"
+            f"unknown deficit rule {rule!r}", field="deficits", expected=", ".join(DEFICIT_RULES)
         )
     policies = translate(sc, w, yrs)
     shocks = {y: policy_to_shock(policies[y], w, rule) for y in yrs}
@@ -205,12 +214,13 @@ def run_scenario(
         try:
             eq = solve(base, shocks[y], tol=tol, max_iter=max_iter, technology=tech)
         except ConvergenceError as err:
-            raise ConvergenceError(
-                f"scenario {sc.name!r}, year {y}: {err.message}",
-                residual=err.residual,
-                iterations=err.iterations,
-                tolerance=err.tolerance,
-            ) from None
+            advice = None
+            if rule != "zero" and "deficit rule 'zero'" in err.reason:
+                advice = (
+                    "try the deficit rule zero (`deficits: zero` in the scenario file, "
+                    "`--deficits zero` on the command line)"
+                )
+            raise err.within(f"scenario {sc.name!r}, year {y}", fix=advice) from None
         rec = eq.solver
         records.append(
             {
@@ -276,6 +286,7 @@ def run_scenario(
     flows = pd.concat(flow_rows, ignore_index=True)
     for df in (regions, sectors, flows):
         df.insert(0, "scenario", sc.name)
+        df["deficits"] = rule  # the deficit rule, in every table (it changes every number)
     allowed = np.zeros(regions.shape, dtype=bool)
     for r, s in undefined:
         rows = (regions["region"] == r).to_numpy()
@@ -297,7 +308,31 @@ def run_scenario(
         chokepoints=chokes,
         undefined_self_sufficiency=tuple(undefined),
         deficits=rule,
+        deficits_from=rule_from,
     )
+
+
+def check_distinct_names(scenarios: Sequence[Scenario]) -> None:
+    """Refuse two scenarios with the same name: the tables key their rows by it.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the scenario and the files (the same file twice, or two files with one stem).
+    """
+    seen: dict[str, Scenario] = {}
+    for sc in scenarios:
+        if sc.name in seen:
+            first = seen[sc.name]
+            same = first.file == sc.file
+            raise ScenarioError(
+                f"scenario {sc.name!r} is given twice"
+                + ("" if same else f" ({first.file} and {sc.file} have the same name)"),
+                field="scenario",
+                expected="each scenario once: the output tables have one set of rows per scenario name",
+                fix="drop the repeated name" if same else "rename one of the files",
+            )
+        seen[sc.name] = sc
 
 
 def run_scenarios(
@@ -307,15 +342,18 @@ def run_scenarios(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    world_options: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> list[ScenarioRun]:
     """Run several scenarios; all are loaded and validated before the first is solved.
 
     Scenarios without an explicit ``world`` that share a baseline share one loaded World
-    and one engine :class:`~tradewar.model.Baseline`.
+    and one engine :class:`~tradewar.model.Baseline`. ``world_options`` are reader
+    options for every World spec (see :func:`run_scenario`). A scenario named twice is an
+    error (its rows would be duplicated in every table).
     """
     from tradewar.model import Baseline
-    from tradewar.world.load import load_world
+    from tradewar.world.load import load_world, world_spec_text
 
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if not loaded:
@@ -328,7 +366,7 @@ def run_scenarios(
             if key not in worlds:
                 worlds[key] = (world, Baseline.from_world(world))
         else:
-            key = str(world or sc.baseline)
+            key = world_spec_text(str(world or sc.baseline), world_options)
             if key not in worlds:
                 w = load_world(key, data_dir=data_dir)
                 worlds[key] = (w, Baseline.from_world(w))
@@ -336,6 +374,7 @@ def run_scenarios(
         yrs = parse_years(years) if years is not None else None
         translate(sc, w, yrs or scenario_years(sc))  # validate all scenarios before solving any
         plans.append((sc, key))
+    check_distinct_names(loaded)
     runs = []
     done = 0
 

@@ -6,7 +6,14 @@ government's welfare and, ideally, its exact gradient out): Ossa's (2014) model
 :class:`tradewar.strategy.engine.EngineGame`.
 """
 
-from tradewar.strategy._protocol import Instrument, InstrumentMap, TariffGameModel, tariff_dataarray
+from tradewar.strategy._protocol import (
+    DEFAULT_GAME_DEFICITS,
+    DEFAULT_INSTRUMENT,
+    Instrument,
+    InstrumentMap,
+    TariffGameModel,
+    tariff_dataarray,
+)
 from tradewar.strategy.cooperative import (
     CooperativeOutcome,
     deal_report,
@@ -17,9 +24,13 @@ from tradewar.strategy.cooperative import (
 from tradewar.strategy.nash import NashEquilibrium, deviation_gains, nash_equilibrium
 from tradewar.strategy.optimal import OptimalTariff, optimal_tariff
 from tradewar.strategy.retaliation import RetaliationOutcome, optimal_retaliation, reciprocal_retaliation
+from tradewar.strategy.setup import GameSetup, game_model
 
 __all__ = [
+    "DEFAULT_GAME_DEFICITS",
+    "DEFAULT_INSTRUMENT",
     "CooperativeOutcome",
+    "GameSetup",
     "Instrument",
     "InstrumentMap",
     "NashEquilibrium",
@@ -30,6 +41,7 @@ __all__ = [
     "deviation_gains",
     "efficient_tariffs",
     "equal_gains_tariffs",
+    "game_model",
     "nash_bargaining",
     "nash_equilibrium",
     "optimal_retaliation",

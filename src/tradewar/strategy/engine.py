@@ -21,7 +21,7 @@ import xarray as xr
 from tradewar.model import Baseline, Shock, solve
 from tradewar.model.gradient import welfare_gradient
 from tradewar.model.results import Equilibrium
-from tradewar.strategy._protocol import FloatArray
+from tradewar.strategy._protocol import DEFAULT_GAME_DEFICITS, FloatArray
 from tradewar.world.world import World
 
 
@@ -36,14 +36,16 @@ class EngineGame:
     deficits:
         Deficit rule of every counterfactual (``"zero"``, ``"fixed"`` or ``"data"``);
         welfare is relative to the equilibrium at baseline tariffs under the same rule.
-        Default ``"zero"`` (as Ossa purges imbalances): holding nominal deficits fixed
-        under very high tariffs can leave the engine without an equilibrium.
+        Default :data:`~tradewar.strategy.DEFAULT_GAME_DEFICITS` (``"zero"``, as Ossa
+        purges imbalances): with deficits held as in the data a deficit region gains
+        from prohibitive tariffs, and very high tariffs can leave the engine without an
+        equilibrium.
     tol:
         Solver tolerance.
     """
 
     model: World | Baseline
-    deficits: Literal["zero", "fixed", "data"] = "zero"
+    deficits: Literal["zero", "fixed", "data"] = DEFAULT_GAME_DEFICITS  # type: ignore[assignment]
     tol: float = 1e-11
     base: Baseline = field(init=False)
     _ref: FloatArray = field(init=False, repr=False)

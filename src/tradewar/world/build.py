@@ -31,7 +31,7 @@ import pandas as pd
 from tradewar.errors import ConcordanceError, DataError, UnknownCodeError
 from tradewar.world.aggregate import aggregate, read_concordance
 from tradewar.world.bundle import FORMAT, write_bundle
-from tradewar.world.calibration import Target, calibration_table, world_value
+from tradewar.world.calibration import Target, calibration_table, read_targets, world_values
 from tradewar.world.codes import KNOWN_AGGREGATES, iso3_name
 from tradewar.world.readers._common import read_table
 from tradewar.world.split import (
@@ -63,12 +63,21 @@ class Build:
         against the source's aggregates.
     unmapped_countries: countries of the HS6 trade table that are not in the region
         concordance and were counted in the region the source's ``ROW`` maps to.
+    n_preserved: the first ``n_preserved`` rows of ``calibration`` are the source's
+        aggregates (which the build must preserve); the rest are the user's observed
+        targets.
 
     """
 
     world: World
     calibration: pd.DataFrame
     unmapped_countries: tuple[str, ...] = ()
+    n_preserved: int = 0
+
+    @property
+    def preserved(self) -> bool:
+        """Whether the built World matches every aggregate of the source within tolerance."""
+        return bool(self.calibration["within"].iloc[: self.n_preserved].all())
 
 
 def read_region_map(path: str | os.PathLike[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -145,6 +154,8 @@ def source_services(sector_map: SectorMap, services: Sequence[str]) -> list[str]
 def source_targets(world: World, services: Sequence[str], *, source: str) -> list[Target]:
     """Aggregates of ``world`` as targets: bilateral goods/services, GDP, goods exports/imports.
 
+    Keys start with ``source:`` (``source:goods:USA>CHN``, ``source:gdp:USA``, ...).
+
     Tolerance is :data:`PRESERVE_RTOL` relative, or 1e-9 of world output absolute for a
     flow that is zero in the source.
     """
@@ -153,21 +164,19 @@ def source_targets(world: World, services: Sequence[str], *, source: str) -> lis
     kinds: list[tuple[str, str, dict[str, str]]] = []
     has_goods = any(s not in services for s in world.sectors)
     has_services = any(s in services for s in world.sectors)
-    for i in regions:
-        for n in regions:
-            if i != n:
-                if has_goods:
-                    kinds.append(("bilateral_goods", f"goods:{i}>{n}", {"origin": i, "region": n}))
-                if has_services:
-                    kinds.append(("bilateral_services", f"services:{i}>{n}", {"origin": i, "region": n}))
+    pairs = [(i, n) for i in regions for n in regions if i != n]
+    for flow, wanted in (("goods", has_goods), ("services", has_services)):
+        if wanted:
+            kinds += [
+                (f"bilateral_{flow}", f"source:{flow}:{i}>{n}", {"origin": i, "region": n}) for i, n in pairs
+            ]
     for r in regions:
-        kinds.append(("gdp", f"gdp:{r}", {"region": r}))
+        kinds.append(("gdp", f"source:gdp:{r}", {"region": r}))
         if has_goods:
-            kinds.append(("exports_goods", f"exports:{r}", {"region": r}))
-            kinds.append(("imports_goods", f"imports:{r}", {"region": r}))
-    out = []
-    for kind, key, labels in kinds:
-        probe = Target(
+            kinds.append(("exports_goods", f"source:exports:{r}", {"region": r}))
+            kinds.append(("imports_goods", f"source:imports:{r}", {"region": r}))
+    probes = [
+        Target(
             key=key,
             kind=kind,  # type: ignore[arg-type]
             labels=labels,
@@ -176,12 +185,15 @@ def source_targets(world: World, services: Sequence[str], *, source: str) -> lis
             source=source,
             tolerance=PRESERVE_RTOL,
         )
-        value = world_value(world, probe, services=services)
-        if value == 0.0:
-            out.append(probe.model_copy(update={"observed": 0.0, "relative": False, "tolerance": scale}))
-        else:
-            out.append(probe.model_copy(update={"observed": value}))
-    return out
+        for kind, key, labels in kinds
+    ]
+    values = world_values(world, probes, services=services)
+    return [
+        t.model_copy(update={"observed": float(v)})
+        if v != 0.0
+        else t.model_copy(update={"observed": 0.0, "relative": False, "tolerance": scale})
+        for t, v in zip(probes, values, strict=True)
+    ]
 
 
 def build_world(
@@ -191,6 +203,8 @@ def build_world(
     sectors: str | os.PathLike[str] | SectorMap | None = None,
     trade: str | os.PathLike[str] | pd.DataFrame | None = None,
     output_shares: str | os.PathLike[str] | pd.DataFrame | None = None,
+    targets: str | os.PathLike[str] | Sequence[Target] | None = None,
+    baci_countries: str | os.PathLike[str] | None = None,
     services: Sequence[str] = DEFAULT_SERVICES,
     name: str = "built",
 ) -> Build:
@@ -211,6 +225,12 @@ def build_world(
         when the sector concordance splits a sector.
     output_shares
         Observed output shares of split pieces (CSV or DataFrame: region, sector, share).
+    targets
+        Observed statistics to report beside the source's aggregates (CSV, see
+        :func:`tradewar.world.calibration.read_targets`, or Targets), in the built
+        World's codes and unit.
+    baci_countries
+        BACI's country-code file, when ``trade`` is a BACI file as released.
     services
         Service sectors among the target codes (for the goods/services totals).
     name
@@ -247,7 +267,7 @@ def build_world(
     services = tuple(services)
     src_services = source_services(smap, services)
     what = f"{source.meta.source}, aggregated to the target regions (before splitting and balancing)"
-    targets = source_targets(world, src_services, source=what)
+    preserve = source_targets(world, src_services, source=what)
     unmapped: list[str] = []
     if smap.splits:
         if trade is None:
@@ -259,7 +279,9 @@ def build_world(
                 fix="pass --trade FILE (e.g. an extract of CEPII BACI), or map each source sector "
                 "to one target",
             )
-        trade_df = trade if isinstance(trade, pd.DataFrame) else read_hs6_trade(trade)
+        trade_df = (
+            trade if isinstance(trade, pd.DataFrame) else read_hs6_trade(trade, baci_countries=baci_countries)
+        )
         tfile = None if isinstance(trade, pd.DataFrame) else str(trade)
         shares, unmapped = trade_shares(
             trade_df, smap, rmap, world.regions, fallback_region=rmap.get("ROW"), file=tfile
@@ -282,24 +304,35 @@ def build_world(
     notes = list(built.meta.notes)
     if unmapped:
         notes.append(
-            f"{len(unmapped)} countries of the HS6 trade table not in the region concordance counted in "
+            f"{len(unmapped)} {'country' if len(unmapped) == 1 else 'countries'} of the HS6 trade table "
+            "not in the region concordance counted in "
             f"{rmap.get('ROW')} (the region of the source's ROW): {', '.join(unmapped[:20])}"
         )
     receiving = list(dict.fromkeys(k for pieces in smap.splits.values() for k in pieces))
     notes.append(
-        "imputed: every cell in the rows and columns of "
-        + (", ".join(receiving) if receiving else "no sector")
-        + " (they receive split pieces); all other cells are sums of the source's cells"
+        f"imputed: every cell in the rows and columns of {', '.join(receiving)} (they receive split "
+        "pieces); all other cells are sums of the source's cells"
+        if receiving
+        else "no sector split: every cell is a sum of the source's cells"
     )
     meta = replace(
         built.meta,
         source=f"{source.meta.source}; built by tradewar world build",
-        stylized=False,
+        stylized=source.meta.stylized,
         notes=tuple(notes),
     )
     built = replace(built, meta=meta)
-    table = calibration_table(built, targets, services=services)
-    return Build(world=built, calibration=table, unmapped_countries=tuple(unmapped))
+    observed = (
+        []
+        if targets is None
+        else read_targets(targets)
+        if isinstance(targets, (str, os.PathLike))
+        else list(targets)
+    )
+    table = calibration_table(built, [*preserve, *observed], services=services)
+    return Build(
+        world=built, calibration=table, unmapped_countries=tuple(unmapped), n_preserved=len(preserve)
+    )
 
 
 def is_bundle(path: Path) -> bool:

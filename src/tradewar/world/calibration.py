@@ -43,17 +43,21 @@ are 0, ±inf when only the observed value is 0). A target is ``within`` toleranc
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from tradewar.analysis.dependence import self_sufficiency
 from tradewar.errors import DataError, UnknownCodeError
+from tradewar.world.readers._common import read_table, require_columns
 from tradewar.world.world import World
 
 TargetKind = Literal[
@@ -344,6 +348,16 @@ def world_value(world: World, target: Target, *, services: Sequence[str] = ("DIG
     return _Accounts(world, tuple(services)).value(target)
 
 
+def world_values(
+    world: World, targets: Sequence[Target], *, services: Sequence[str] = ("DIG", "SRV")
+) -> np.ndarray:
+    """:func:`world_value` of many targets, computing the World's accounts once."""
+    for t in targets:
+        _check_unit(world, t)
+    acc = _Accounts(world, tuple(services))
+    return np.array([acc.value(t) for t in targets], dtype=float)
+
+
 def _describe(t: Target) -> str:
     lab = t.labels
     k = t.kind
@@ -393,7 +407,7 @@ def calibration_table(world: World, targets: Sequence[Target], **kw: Sequence[st
 
     """
     keys = [t.key for t in targets]
-    dup = sorted({k for k in keys if keys.count(k) > 1})
+    dup = sorted(k for k, n in Counter(keys).items() if n > 1)
     if dup:
         raise DataError(
             f"target keys {dup[:10]} are used more than once",
@@ -404,10 +418,7 @@ def calibration_table(world: World, targets: Sequence[Target], **kw: Sequence[st
     unknown = set(kw) - {"services"}
     if unknown:
         raise TypeError(f"calibration_table() got unexpected keyword arguments {sorted(unknown)}")
-    acc = _Accounts(world, tuple(kw.get("services", ("DIG", "SRV"))))
-    for t in targets:
-        _check_unit(world, t)
-    value = np.array([acc.value(t) for t in targets], dtype=float)
+    value = world_values(world, targets, services=kw.get("services", ("DIG", "SRV")))
     observed = np.array([t.observed for t in targets], dtype=float)
     tolerance = np.array([t.tolerance for t in targets], dtype=float)
     relative = np.array([t.relative for t in targets], dtype=bool)
@@ -436,3 +447,85 @@ def calibration_table(world: World, targets: Sequence[Target], **kw: Sequence[st
         },
         columns=list(COLUMNS),
     )
+
+
+def calibration_summary(table: pd.DataFrame) -> str:
+    """One line: how many targets hold, and the largest relative error (key and percent).
+
+    ``table`` is a :func:`calibration_table`.
+    """
+    n, ok = len(table), int(table["within"].sum())
+    if n == 0:
+        return "no calibration targets"
+    finite = table[np.isfinite(table["error_pct"])]
+    worst = finite.loc[finite["error_pct"].abs().idxmax()] if len(finite) else table.iloc[0]
+    line = (
+        f"{ok} of {n} targets within tolerance; largest relative error {worst['error_pct']:+.3g} % "
+        f"({worst['key']}: {worst['what']})"
+    )
+    outside = table.loc[~table["within"], "key"].tolist()
+    if outside:
+        line += f"; outside tolerance: {', '.join(outside[:10])}" + (" ..." if len(outside) > 10 else "")
+    return line
+
+
+#: Label columns of a targets CSV (empty cells: label absent).
+LABEL_COLUMNS = ("origin", "region", "product", "sector", "input")
+#: Other columns of a targets CSV (``relative`` optional, default true).
+TARGET_COLUMNS = ("key", "kind", "observed", "unit", "source", "tolerance")
+
+
+def read_targets(path: str | os.PathLike[str]) -> list[Target]:
+    """Read observed targets from a CSV file, one target a row.
+
+    Columns: ``key, kind, observed, unit, source, tolerance`` and optionally ``relative``
+    (true/false, default true), plus the label columns the kinds need among
+    :data:`LABEL_COLUMNS` (leave a cell empty where a kind has no such label).
+
+    Raises
+    ------
+    DataError
+        Missing columns, or a row that is not a valid :class:`Target` (the message names
+        the row, the field and what is wrong).
+
+    """
+    p = Path(path)
+    df = read_table(p, "calibration targets (key,kind,observed,unit,source,tolerance + labels)", sep=",")
+    df.columns = [str(c).strip() for c in df.columns]
+    require_columns(df, TARGET_COLUMNS, p)
+    labels = [c for c in LABEL_COLUMNS if c in df.columns]
+    out = []
+    for k, row in enumerate(df.to_dict("records")):
+        rel = str(row.get("relative", "true")).strip().lower()
+        try:
+            observed = float(row["observed"])
+            tolerance = float(row["tolerance"])
+            if rel not in ("true", "false", "1", "0", "nan"):
+                raise ValueError(f"relative must be true or false, not {row.get('relative')!r}")
+            out.append(
+                Target(
+                    key=str(row["key"]).strip(),
+                    kind=str(row["kind"]).strip(),  # type: ignore[arg-type]
+                    labels={
+                        c: str(row[c]).strip() for c in labels if pd.notna(row[c]) and str(row[c]).strip()
+                    },
+                    observed=observed,
+                    unit=str(row["unit"]).strip(),
+                    source=str(row["source"]).strip(),
+                    tolerance=tolerance,
+                    relative=rel not in ("false", "0"),
+                )
+            )
+        except (ValueError, TypeError) as err:
+            detail = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
+            field = (
+                ".".join(str(x) for x in err.errors()[0]["loc"]) if isinstance(err, ValidationError) else None
+            )
+            raise DataError(
+                f"data row {k + 1} ({row.get('key')!r}) is not a valid target: {detail}",
+                file=str(p),
+                field=field or "observed, tolerance, relative",
+                expected=f"kinds {', '.join(LABELS)}; numbers in observed and tolerance",
+                fix="see tradewar.world.calibration for the labels each kind needs",
+            ) from None
+    return out

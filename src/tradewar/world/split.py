@@ -190,28 +190,81 @@ def read_sector_map(path: str | os.PathLike[str]) -> SectorMap:
     return SectorMap(mapping=mapping, splits=splits, names=named, file=file)
 
 
-def read_hs6_trade(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_baci_countries(path: str | os.PathLike[str]) -> dict[str, str]:
+    """BACI numeric country code -> ISO3, from BACI's ``country_codes_V*.csv``.
+
+    Reads the columns ``country_code`` and ``country_iso3`` (releases since 2023) or
+    ``iso_3digit_alpha`` (older releases). BACI's code ``S19`` ("Other Asia, nes", the
+    customs name of Taiwan) becomes ``TWN``, as in ICIO (:data:`BACI_ALIASES`).
+    """
+    p = Path(path)
+    df = read_table(p, "BACI country codes (country_code, country_iso3)", sep=",")
+    df.columns = [str(c).strip() for c in df.columns]
+    iso = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in df.columns), "country_iso3")
+    require_columns(df, ("country_code", iso), p)
+    codes = df["country_code"].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    iso3 = df[iso].fillna("").astype(str).str.strip().replace(BACI_ALIASES)
+    return {c: i for c, i in zip(codes, iso3, strict=True) if i}
+
+
+#: BACI codes that differ from the ISO3 codes the source tables use.
+BACI_ALIASES = {"S19": "TWN"}
+#: Columns of a CEPII BACI file (year, exporter, importer, HS6 product, value in USD thousand).
+BACI_COLUMNS = ("i", "j", "k", "v")
+
+
+def read_hs6_trade(
+    path: str | os.PathLike[str], *, baci_countries: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
     """Read a bilateral HS6 trade table: columns exporter, importer, hs6, value.
 
     Country codes are those of the source table (ISO3, as ICIO uses); HS codes with their
-    leading zeros dropped (BACI's integer ``k``) are padded to six digits.
+    leading zeros dropped (BACI's integer ``k``) are padded to six digits. A CEPII BACI
+    file as released (columns ``t, i, j, k, v, q`` with numeric country codes) is read
+    too, given BACI's country-code file ``baci_countries`` (:func:`read_baci_countries`).
 
     Raises
     ------
     DataError
         Missing columns, empty codes, HS codes that are not six digits, non-numeric,
-        NaN or negative values.
+        NaN or negative values; a BACI file without its country codes, or with codes
+        that file does not list.
 
     """
     p = Path(path)
     df = read_table(p, "bilateral HS6 trade (columns exporter,importer,hs6,value)")
     df.columns = [str(c).strip() for c in df.columns]
+    if set(BACI_COLUMNS) <= set(df.columns) and not set(TRADE_COLUMNS) <= set(df.columns):
+        if baci_countries is None:
+            raise DataError(
+                "the file looks like CEPII BACI (columns i, j, k, v) but BACI's country codes were not given",
+                file=str(p),
+                field="i, j",
+                expected="exporter,importer,hs6,value with ISO3 codes, or BACI with its country_codes file",
+                fix="pass --baci-countries country_codes_V202401.csv (it ships with BACI)",
+            )
+        iso = read_baci_countries(baci_countries)
+        df = df.rename(columns=dict(zip(BACI_COLUMNS, TRADE_COLUMNS, strict=True)))
+        for col in ("exporter", "importer"):
+            num = df[col].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+            mapped = num.map(iso)
+            if mapped.isna().any():
+                row = int(np.argmax(mapped.isna().to_numpy()))
+                raise DataError(
+                    f"{int(mapped.isna().sum())} rows with a country code that {Path(baci_countries).name} "
+                    f"does not list (first in data row {row + 1}: {num.iloc[row]!r})",
+                    file=str(p),
+                    field=col,
+                    expected="BACI country codes listed in the country-code file",
+                    fix="use the country-code file of the same BACI release",
+                )
+            df[col] = mapped
     require_columns(df, TRADE_COLUMNS, p)
     value = numeric_column(df, "value", p)
     out = pd.DataFrame(
         {
-            "exporter": df["exporter"].astype(str).str.strip(),
-            "importer": df["importer"].astype(str).str.strip(),
+            "exporter": df["exporter"].fillna("").astype(str).str.strip(),
+            "importer": df["importer"].fillna("").astype(str).str.strip(),
             "hs6": df["hs6"].astype(str).str.strip().str.replace(r"\.0$", "", regex=True).str.zfill(6),
             "value": value,
         }
@@ -377,7 +430,9 @@ def trade_shares(
     return out, unmapped
 
 
-def _rebalance_rows(rows: np.ndarray, target: np.ndarray, source: str, pieces: tuple[str, ...]) -> np.ndarray:
+def _rebalance_rows(
+    rows: np.ndarray, target: np.ndarray, source: str, pieces: tuple[str, ...], file: str | None
+) -> np.ndarray:
     """RAS the row split X[i, k, m] to piece outputs ``target[i, k]`` keeping Σ_k X = source cells."""
     cells = rows.sum(axis=1)
     try:
@@ -386,6 +441,7 @@ def _rebalance_rows(rows: np.ndarray, target: np.ndarray, source: str, pieces: t
         raise DataError(
             f"the observed output shares of {source} ({', '.join(pieces)}) cannot be met from the "
             f"trade-share split: {err.message}",
+            file=file,
             field="share",
             expected="a positive share only for pieces the trade table gives some sales in that region",
             fix="set that share to 0, or extend the HS6 trade table",
@@ -468,14 +524,18 @@ def split_sectors(
     theta2 = world.theta.values[par]
     is_piece = np.array(split, dtype=bool)
     imp_z = np.broadcast_to(is_piece[None, :, None, None] | is_piece[None, None, None, :], Z2.shape)
-    old_imp = {k: world.imputed[k].values for k in world.imputed.data_vars}
     masks = {
-        "intermediate": imp_z | old_imp.get("intermediate", np.zeros(Z.shape, bool))[:, par][:, :, :, par],
-        "final_demand": np.broadcast_to(is_piece[None, :, None], Fr.shape)
-        | old_imp.get("final_demand", np.zeros(F.shape, bool))[:, par, :],
-        "value_added": np.broadcast_to(is_piece[None, :], va2.shape)
-        | old_imp.get("value_added", np.zeros((R, S), bool))[:, par],
+        "intermediate": imp_z,
+        "final_demand": np.broadcast_to(is_piece[None, :, None], Fr.shape),
+        "value_added": np.broadcast_to(is_piece[None, :], va2.shape),
     }
+    # cells imputed in the source stay imputed in their pieces
+    for var in world.imputed.data_vars:
+        old = world.imputed[var].values
+        axes = [k for k, d in enumerate(world.imputed[var].dims) if d in ("product", "sector")]
+        for ax in axes:
+            old = np.take(old, par, axis=ax)
+        masks[str(var)] = masks.get(str(var), np.zeros(old.shape, bool)) | old
     names = dict(world.meta.sector_names)
     for code, parts in sector_map.splits.items():
         for k in parts:
@@ -557,7 +617,7 @@ def _impose_output_shares(
         omega = omega / np.where(listed, total, 1.0)[:, None]
         s = world.sectors.index(code)
         target = np.where(listed[:, None], np.nan_to_num(omega) * x[:, s][:, None], prior_out)
-        bal = _rebalance_rows(block, target, code, tuple(ks))
+        bal = _rebalance_rows(block, target, code, tuple(ks), file)
         Zr = Zr.copy()
         Fr = Fr.copy()
         Zr[:, lo : lo + len(ks)] = bal[:, :, : R * S].reshape(R, len(ks), R, S)
