@@ -3,9 +3,9 @@
 The same two chokepoint restrictions on the default world under Cobb-Douglas production
 and under low elasticities of substitution (the library's, and a near-Leontief variant):
 
-* rare earths: China's exports of critical minerals (CRM) to every region cut to 50 % of
+* rare earths: China's exports of rare earths and magnets (REE) to every region cut to 50 % of
   the baseline quantity (one pooled export quota; China keeps the licence rent);
-* chips: the United States, Japan and the EU ban exports of semiconductors (SEM) and
+* chips: the United States, Japan, the EU and the Netherlands ban exports of advanced chips (SEMA) and
   chip-making equipment (SME) to China (quota 0, the limit of prohibitive trade costs).
 
 Deterministic (no random numbers); needs matplotlib (``pip install -e .[docs]``)::
@@ -26,7 +26,7 @@ from tradewar.model import Baseline, Equilibrium, Shock, Technology, solve
 from tradewar.world.load import load_world
 
 HERE = Path(__file__).resolve().parent
-ALLIES = ["USA", "JPN", "EU"]
+ALLIES = ["USA", "JPN", "EU", "NLD"]
 
 
 def technologies(base: Baseline) -> dict[str, Technology | None]:
@@ -42,18 +42,18 @@ def restrictions(base: Baseline) -> dict[str, Shock]:
     """The rare-earth quota and the chip ban."""
     none = Shock.none(base)
     return {
-        "rare earths: China's CRM exports at 50 %": none.set_quota(
-            0.5, origin="CHN", product="CRM", pooled=True, rent="exporter"
+        "rare earths: China's REE exports at 50 %": none.set_quota(
+            0.5, origin="CHN", product="REE", pooled=True, rent="exporter"
         ),
-        "chips: US/JP/EU ban SEM+SME to China": none.set_quota(
-            0.0, origin=ALLIES, region="CHN", product=["SEM", "SME"]
+        "chips: US/JP/EU/NL ban SEMA+SME to China": none.set_quota(
+            0.0, origin=ALLIES, region="CHN", product=["SEMA", "SME"]
         ),
     }
 
 
 #: Trade elasticities of the chokepoint sectors in the sensitivity variant (suppliers
-#: hard to replace too, as in the short run); the default world has CRM 5, SEM 4, SME 2.
-LOW_THETA = {"CRM": 1.0, "SEM": 1.0, "SME": 1.0}
+#: hard to replace too, as in the short run); the default world has REE 5, SEMA 4, SME 2.
+LOW_THETA = {"REE": 1.0, "SEMA": 1.0, "SME": 1.0}
 
 
 def baselines(base: Baseline) -> dict[str, Baseline]:
@@ -61,7 +61,7 @@ def baselines(base: Baseline) -> dict[str, Baseline]:
     theta = base.theta.copy()
     for sector, value in LOW_THETA.items():
         theta[base.sectors.index(sector)] = value
-    return {"world's θ": base, "θ = 1 for CRM, SEM, SME": replace(base, theta=theta)}
+    return {"world's θ": base, "θ = 1 for REE, SEMA, SME": replace(base, theta=theta)}
 
 
 Key = tuple[str, str, str]
@@ -95,8 +95,8 @@ def _md(df: pd.DataFrame, digits: int) -> str:
 
 
 #: Downstream cells shown in the tables: users of critical minerals and of chips.
-CELLS = [("KOR", "ELE"), ("TWN", "ELE"), ("JPN", "ELE"), ("KOR", "CHM"), ("USA", "VEH"),
-         ("CHN", "ELE"), ("CHN", "SEM"), ("CHN", "DIG")]  # fmt: skip
+CELLS = [("KOR", "ELE"), ("JPN", "ELE"), ("JPN", "VEH"), ("USA", "VEH"), ("EU", "VEH"),
+         ("CHN", "ELE"), ("CHN", "SEMA"), ("CHN", "SEMM"), ("CHN", "DIG")]  # fmt: skip
 
 
 def markdown(eqs: dict[Key, Equilibrium]) -> str:

@@ -91,9 +91,9 @@ def test_bare_tradewar_run_is_the_main_job(tmp_path: Path, monkeypatch) -> None:
     res = CliRunner().invoke(app, ["run"])
     assert res.exit_code == 0, res.output
     out = tmp_path / "tradewar-out"
-    assert "trade-war-2026 on default, 2030" in res.output and "stylized" in res.output
+    assert "trade-war-2026 on default, 2030" in res.output and "Note: world 'default': observed" in res.output
     reg = pd.read_csv(out / "regions.csv")
-    assert set(reg["year"]) == {2026, 2027, 2028, 2029, 2030} and len(reg) == 45
+    assert set(reg["year"]) == {2026, 2027, 2028, 2029, 2030} and len(reg) == 70
     for c in ("self_sufficiency_CRM", "self_sufficiency_SEM", "self_sufficiency_SME"):
         assert c in reg.columns
     summary = json.loads((out / "summary.json").read_text())

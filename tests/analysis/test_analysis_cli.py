@@ -105,6 +105,6 @@ def test_default_world_if_shipped():
         pytest.skip("default world without CHN and USA")
     result = runner.invoke(app, ["exposure", "default", "--region", "CHN", "--supplier", "USA"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("not for policy conclusions") == 1
+    assert result.output.count("Note: world 'default': observed") == 1
     table = exposure_table(world, "CHN", "USA")
     assert table.loc["ALL", "input_total"] > 0

@@ -75,8 +75,10 @@ def test_cp2015_table2_through_the_ces_path(shared_data: Path) -> None:
 @pytest.mark.parametrize("el", [0.5, 0.2, 0.05])
 def test_low_elasticities_converge_on_default_world(default_base: Baseline, el: float) -> None:
     tech = Technology.uniform(default_base, sigma=el, epsilon=el)
-    shock = _tariff_shock(default_base).set_quota(0.3, origin="CHN", product="CRM", pooled=True)
-    shock = shock.scale_trade_cost(np.inf, origin=["USA", "JPN", "EU"], region="CHN", product=["SEM", "SME"])
+    shock = _tariff_shock(default_base).set_quota(0.3, origin="CHN", product="REE", pooled=True)
+    shock = shock.scale_trade_cost(
+        np.inf, origin=["USA", "JPN", "EU", "NLD"], region="CHN", product=["SEMA", "SME"]
+    )
     eq = solve(default_base, shock, technology=tech)
     assert eq.solver.converged and eq.solver.residual < 1e-10
     assert max(eq.solver.checks.values()) < 1e-8
@@ -103,10 +105,10 @@ def test_low_elasticities_converge_on_synthetic_worlds(seed: int, sigma: float, 
 
 def test_per_region_elasticities_and_validation(default_base: Baseline) -> None:
     t = Technology.cobb_douglas(default_base).set(
-        epsilon=0.1, sector=["SEM", "ELE"], region="CHN", source="test"
+        epsilon=0.1, sector=["SEMA", "ELE"], region="CHN", source="test"
     )
-    assert t.epsilon.sel(region="CHN", sector="SEM") == 0.1
-    assert t.epsilon.sel(region="USA", sector="SEM") == 1.0
+    assert t.epsilon.sel(region="CHN", sector="SEMA") == 0.1
+    assert t.epsilon.sel(region="USA", sector="SEMA") == 1.0
     assert t.sources == ("test",)
     with pytest.raises(ModelError, match="outside"):
         t.set(sigma=0.0)
@@ -116,7 +118,7 @@ def test_per_region_elasticities_and_validation(default_base: Baseline) -> None:
 
 def test_low_elasticity_raises_the_cost_of_a_chokepoint(default_base: Baseline) -> None:
     """Beyond Hulten: with low elasticities the same ban costs more (Baqaee-Farhi 2019)."""
-    ban = Shock.none(default_base).set_quota(0.0, origin="CHN", product="CRM", pooled=True)
+    ban = Shock.none(default_base).set_quota(0.0, origin="CHN", product="REE", pooled=True)
     cd = solve(default_base, ban)
     low = solve(default_base, ban, technology=Technology.uniform(default_base, sigma=0.05, epsilon=0.05))
     world_cd = float((cd.welfare_hat - 1) @ default_base.wL)
@@ -140,7 +142,9 @@ def test_quota_zero_is_the_prohibitive_limit(default_base: Baseline) -> None:
     ban = solve(default_base, Shock.none(default_base).scale_trade_cost(np.inf, **sel))
     q0 = solve(default_base, Shock.none(default_base).set_quota(0.0, **sel))
     np.testing.assert_allclose(ban.w_hat, q0.w_hat, rtol=1e-12)
-    assert q0.trade[1, 0, 6] == 0.0  # [CHN, USA, SME]
+    chn, usa = default_base.regions.index("CHN"), default_base.regions.index("USA")
+    sme = default_base.sectors.index("SME")
+    assert q0.trade[chn, usa, sme] == 0.0  # [CHN, USA, SME]
     assert np.isinf(q0.wedges.sel(origin="USA", region="CHN", product="SME"))
     # a tiny quota approaches the ban, with rent to nobody (no income from it)
     tiny = solve(default_base, Shock.none(default_base).set_quota(1e-6, rent="nobody", **sel))
@@ -201,9 +205,10 @@ def test_rent_allocation_and_budgets(default_base: Baseline, rent: str) -> None:
     """Who keeps ω/(1+ω) M' (docs/chokepoints.md): exporter, importer or nobody."""
     shock = Shock.none(default_base).set_quota(0.5, origin="CHN", region="USA", product="ELE", rent=rent)  # type: ignore[arg-type]
     eq = solve(default_base, shock)
-    chn, usa = 1, 0
-    omega = eq.omega[usa, chn, 7]
-    M = eq.trade[usa, chn, 7]
+    chn, usa = default_base.regions.index("CHN"), default_base.regions.index("USA")
+    ele = default_base.sectors.index("ELE")
+    omega = eq.omega[usa, chn, ele]
+    M = eq.trade[usa, chn, ele]
     rent_value = M * omega / (1 + omega)
     assert omega > 0
     expected = np.zeros(len(default_base.regions))
@@ -225,7 +230,9 @@ def test_rent_allocation_and_budgets(default_base: Baseline, rent: str) -> None:
 
 
 def test_quantity_quota_equals_fraction_quota(default_base: Baseline) -> None:
-    m0 = float(default_base.trade[0, 1, 7])  # USA imports of ELE from CHN
+    usa, chn = default_base.regions.index("USA"), default_base.regions.index("CHN")
+    ele = default_base.sectors.index("ELE")
+    m0 = float(default_base.trade[usa, chn, ele])  # USA imports of ELE from CHN
     a = solve(
         default_base, Shock.none(default_base).set_quota(0.4, origin="CHN", region="USA", product="ELE")
     )
@@ -253,7 +260,7 @@ def test_baseline_not_mutated(default_base: Baseline) -> None:
     before = default_base.gamma_io.copy()
     solve(
         default_base,
-        Shock.none(default_base).set_quota(0.1, origin="CHN", product="CRM", pooled=True),
+        Shock.none(default_base).set_quota(0.1, origin="CHN", product="REE", pooled=True),
         technology=Technology.uniform(default_base, sigma=0.1, epsilon=0.1),
     )
     np.testing.assert_array_equal(before, default_base.gamma_io)
@@ -369,30 +376,30 @@ def test_no_shock_no_change_under_ces(default_base: Baseline, el: float) -> None
 
 def test_numbers_quoted_in_docs_chokepoints(default_base: Baseline) -> None:
     """docs/chokepoints.md quotes these (from docs/chokepoints_figure.py); keep them true."""
-    quota = Shock.none(default_base).set_quota(0.5, origin="CHN", product="CRM", pooled=True, rent="exporter")
+    quota = Shock.none(default_base).set_quota(0.5, origin="CHN", product="REE", pooled=True, rent="exporter")
     low = Technology.uniform(default_base, sigma=0.5, epsilon=0.1)
     cd, lo = solve(default_base, quota), solve(default_base, quota, technology=low)
-    assert cd.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.042, abs=5e-4)
-    assert lo.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.053, abs=5e-4)
-    assert cd.quotas["wedge"].iloc[0] == pytest.approx(0.187, abs=5e-4)
+    assert cd.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.000465, abs=5e-6)
+    assert lo.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.000560, abs=5e-6)
+    assert cd.quotas["wedge"].iloc[0] == pytest.approx(0.227, abs=5e-4)
     theta = default_base.theta.copy()
-    for s in ("CRM", "SEM", "SME"):
+    for s in ("REE", "SEMA", "SME"):
         theta[default_base.sectors.index(s)] = 1.0
     from dataclasses import replace
 
     b1 = replace(default_base, theta=theta)
-    quota1 = Shock.none(b1).set_quota(0.5, origin="CHN", product="CRM", pooled=True, rent="exporter")
+    quota1 = Shock.none(b1).set_quota(0.5, origin="CHN", product="REE", pooled=True, rent="exporter")
     cd1 = solve(b1, quota1)
     lo1 = solve(b1, quota1, technology=Technology.uniform(b1, sigma=0.5, epsilon=0.1))
-    assert cd1.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.128, abs=5e-4)
-    assert lo1.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.214, abs=5e-4)
-    assert lo1.quotas["wedge"].iloc[0] == pytest.approx(0.772, abs=5e-4)
+    assert cd1.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.00179, abs=5e-5)
+    assert lo1.regions.loc["KOR", "welfare_pct"] == pytest.approx(-0.00325, abs=5e-5)
+    assert lo1.quotas["wedge"].iloc[0] == pytest.approx(1.093, abs=5e-4)
     # the chip ban reaches China's chip making through chip tools used up in it
     ban = Shock.none(default_base).set_quota(
-        0.0, origin=["USA", "JPN", "EU"], region="CHN", product=["SEM", "SME"]
+        0.0, origin=["USA", "JPN", "EU", "NLD"], region="CHN", product=["SEMA", "SME"]
     )
     cd2, lo2 = solve(default_base, ban), solve(default_base, ban, technology=low)
-    assert cd2.regions.loc["CHN", "welfare_pct"] == pytest.approx(-0.215, abs=5e-4)
-    assert lo2.regions.loc["CHN", "welfare_pct"] == pytest.approx(-0.267, abs=5e-4)
-    assert cd2.sectors.loc[("CHN", "SEM"), "output_change_pct"] == pytest.approx(-32.23, abs=5e-3)
-    assert lo2.sectors.loc[("CHN", "SEM"), "output_change_pct"] == pytest.approx(-40.12, abs=5e-3)
+    assert cd2.regions.loc["CHN", "welfare_pct"] == pytest.approx(-0.180, abs=5e-4)
+    assert lo2.regions.loc["CHN", "welfare_pct"] == pytest.approx(-0.199, abs=5e-4)
+    assert cd2.sectors.loc[("CHN", "SEMA"), "output_change_pct"] == pytest.approx(-77.67, abs=5e-3)
+    assert lo2.sectors.loc[("CHN", "SEMA"), "output_change_pct"] == pytest.approx(-84.24, abs=5e-3)

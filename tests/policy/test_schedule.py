@@ -28,12 +28,14 @@ def test_shipped_concordance_covers_every_hs2_chapter_once() -> None:
     ("hs6", "sector"),
     [
         ("848620", "SME"),  # semiconductor manufacturing machines
-        ("854231", "SEM"),  # processors and controllers
-        ("854140", "SEM"),  # LEDs (HS 8541)
-        ("280530", "CRM"),  # rare-earth metals
-        ("284690", "CRM"),  # rare-earth compounds
+        ("854231", "SEMA"),  # processors and controllers
+        ("854232", "SEMA"),  # memories
+        ("854233", "SEMM"),  # amplifiers
+        ("854140", "SEMM"),  # LEDs (HS 8541)
+        ("280530", "REE"),  # rare-earth metals
+        ("284690", "REE"),  # rare-earth compounds
         ("811292", "CRM"),  # gallium, germanium ... unwrought
-        ("850511", "CRM"),  # permanent magnets
+        ("850511", "REE"),  # permanent magnets
         ("850760", "VEH"),  # lithium-ion batteries
         ("870380", "VEH"),  # electric cars
         ("847130", "ELE"),  # laptops
@@ -241,7 +243,7 @@ measures:
     for s in ("AGR", "ENE", "CHM", "MAC", "ELE", "VEH", "MAN"):
         assert 0.0 < float(t.sel(product=s)) < 0.35, s
     # sectors without a NAICS line keep the world's tariff
-    for s in ("CRM", "SEM", "SME", "DIG", "SRV"):
+    for s in ("REE", "CRM", "SEMA", "SEMM", "SME", "DIG", "SRV"):
         assert float(t.sel(product=s)) == float(world.tariff.sel(origin="CHN", region="USA", product=s))
     bad = (
         (tmp_path / "naics.yaml")

@@ -77,7 +77,7 @@ def test_game_errors_exit_2(shared_data, tmp_path):
     assert res.exit_code != 0
 
 
-def test_game_on_the_default_world_uses_the_engine_and_says_it_is_stylized(tmp_path):
+def test_game_on_the_default_world_uses_the_engine_and_states_its_provenance(tmp_path):
     out = tmp_path / "default"
     res = runner.invoke(
         app,
@@ -87,7 +87,7 @@ def test_game_on_the_default_world_uses_the_engine_and_says_it_is_stylized(tmp_p
         ],
     )
     assert res.exit_code == 0, res.output
-    assert res.output.count("not for policy conclusions") == 1
+    assert res.output.count("Note: world 'default': observed") == 1
     summary = pd.read_csv(out / "optimal_summary.csv")
     assert summary.own_welfare_change_pct.iloc[0] > 0  # a large country gains from a small tariff
 

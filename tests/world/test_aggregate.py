@@ -132,18 +132,20 @@ def test_aggregate_default_world() -> None:
     from tradewar.world.load import load_world
 
     w = load_world("default")
-    blocks = {"USA": "WST", "EU": "WST", "JPN": "WST", "KOR": "WST", "TWN": "WST"}
-    blocks |= {"CHN": "CHN", "IND": "ROW", "ASEAN": "ROW", "ROW": "ROW"}
-    sectors = {s: ("CHIPS" if s in ("SEM", "SME", "CRM") else s) for s in w.sectors}
+    blocks = {r: "WST" for r in ("USA", "EU", "NLD", "JPN", "KOR", "TWN", "CAN", "AUS")}
+    blocks |= {"CHN": "CHN"} | {r: "ROW" for r in ("IND", "VNM", "ASEAN", "MEX", "ROW")}
+    chips = ["REE", "CRM", "SEMA", "SEMM", "SME"]
+    sectors = {s: ("CHIPS" if s in chips else s) for s in w.sectors}
     agg = aggregate(
         w, blocks, sectors, region_names={"WST": "US and allies"}, sector_names={"CHIPS": "Chips"}
     )
     assert agg.shape == (3, 10)
     assert agg.summary()["gross_output"] == pytest.approx(w.summary()["gross_output"], rel=1e-12)
-    assert agg.meta.stylized
-    assert bool(agg.imputed["intermediate"].all())
+    assert agg.meta.stylized == w.meta.stylized
+    # a block cell is observed only if all its members' cells are: US-China flows are
+    # observed, but the allied block's flows to China are not
+    assert bool(agg.imputed["intermediate"].sel(origin="WST", region="CHN").all())
     # chips bought by CHN from the allied block = the sum over members and chip sectors
-    members = ["USA", "EU", "JPN", "KOR", "TWN"]
-    chips = ["SEM", "SME", "CRM"]
+    members = [r for r, b in blocks.items() if b == "WST"]
     expected = float(w.trade.sel(origin=members, region="CHN", product=chips).sum())
     assert float(agg.trade.sel(origin="WST", region="CHN", product="CHIPS")) == pytest.approx(expected)

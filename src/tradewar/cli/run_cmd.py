@@ -30,7 +30,7 @@ from tradewar.runs import (
     write_outputs,
 )
 from tradewar.runs.decompose import decompose_run
-from tradewar.world.load import parse_option_items
+from tradewar.world.load import parse_option_items, stylized_notice
 from tradewar.world.world import World
 
 
@@ -225,12 +225,9 @@ def run(
             markup=False,
             highlight=False,
         )
-    for r in runs:
-        if r.world.meta.stylized:
-            console.print(
-                f"[yellow]note:[/yellow] world {r.world_spec!r} is stylized: not for policy conclusions"
-            )
-            break
+    notices = {n for n in (stylized_notice(r.world) for r in runs) if n}
+    for notice in sorted(notices):
+        console.print(notice, style="yellow", markup=False)
     for r in runs:
         idle = [str(rec["year"]) for rec in r.solver if not rec["measures_in_force"]]
         if idle:

@@ -288,7 +288,7 @@ def _pydantic_to_scenario_error(err: ValidationError, doc: LocatedYaml) -> Scena
             "int_type": "write a whole number (a year)",
             "float_parsing": "write a number (no unit or % sign; the unit goes in `unit:`)",
             "float_type": "write a number (no unit or % sign; the unit goes in `unit:`)",
-            "list_type": "write a list, e.g. [SEM, SME]",
+            "list_type": "write a list, e.g. [SEMA, SME]",
             "dict_type": "write a mapping of keys and values",
             "model_type": "write a mapping of keys and values",
             "greater_than": "use a positive number",

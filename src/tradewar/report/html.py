@@ -444,6 +444,11 @@ def render_report(
             "with the rest imputed; the numbers show mechanisms and orders of magnitude, not "
             "forecasts.</div>"
         )
+    for statement in sorted({r.world.meta.provenance for r in runs if r.world.meta.provenance}):
+        parts.append(
+            f"<div class='notice' id='world-provenance'><b>What the world is built from.</b> "
+            f"{_esc(statement)}.</div>"
+        )
     if not same_world:
         worlds = ", ".join(sorted({f"{r.scenario.name}: {r.world_spec}" for r in runs}))
         parts.append(f"<p class='meta'>The scenarios ran on different worlds ({_esc(worlds)}).</p>")

@@ -29,7 +29,7 @@ DEFICIT_RULES = {
 #: Years run when neither the command line nor the scenario says.
 DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
 #: Sectors whose self-sufficiency is reported, where the World has them.
-CHOKEPOINT_SECTORS = ("CRM", "SEM", "SME")
+CHOKEPOINT_SECTORS = ("REE", "CRM", "SEMA", "SEMM", "SME")
 #: Columns of regions.csv besides self-sufficiency.
 REGION_COLUMNS = (
     "welfare_pct",

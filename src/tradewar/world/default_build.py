@@ -1,66 +1,66 @@
-"""Build the shipped default World from cited aggregates and documented assumptions.
+"""Build the shipped default World from observed 2023 data, imputing only what no source gives.
 
-The default world is *stylized*: 9 regions x 12 sectors calibrated to rounded public
-aggregates (``world/default/sources.yaml``, section ``cited``), with every cell of the
-table imputed by the procedure below from those margins and from stated assumptions
-(section ``assumed``). It is for illustration and testing, not for policy conclusions.
+The default world has 14 regions x 14 sectors (USD billion, 2023, basic prices). What is
+*observed* (``world/default/sources.yaml``, section ``cited``, each with publisher, table,
+year, URL and a record of whether it was checked against the publication) enters as
+constraints; what is *assumed* (section ``assumed``) only shapes what the observations
+leave open. The build (regions n, i; sectors s; products p):
 
-Procedure (regions n, i; sectors s; products p; all values USD billion, 2023):
+1. **Value added and output.** GDP_n is observed. Agriculture and manufacturing value
+   added are observed shares of GDP; energy and digital services are assumed shares.
+   Gross output of the chokepoint sectors is pinned by value:
 
-1. **Value added and output.** GDP_n is cited. Agriculture and manufacturing value added
-   are cited shares of GDP; energy and digital services are assumed shares. Gross output
-   of the chokepoint sectors is pinned by cited world totals and shares: semiconductors
-   x[n, SEM] = sales_world · capacity_share_n (WSTS, SIA/BCG), chip tools
-   x[n, SME] = Σ billings · share_n (SEMI; assumed supplier shares), critical minerals
-   x[n, CRM] = market_world · share_n (IEA; assumed shares informed by USGS) and
-   vehicles x[n, VEH] = output_world · production_share_n (OICA unit shares). Value
-   added is VA = v_s · x with assumed ratios v_s; the rest of manufacturing value added
-   is split over CHM, MAC, ELE, MAN by assumed weights; services SRV take the rest of
-   GDP. Other sectors' output is x = VA / v_s.
-2. **World technology.** World final use of each product is FD_p = c · φ_p · x_p with
-   assumed final-use shares φ_p and c chosen so that Σ_p FD_p = world GDP. Chip tools
-   are used in two ways: a share λ (assumed, ``sme_capital_consumption``) of every
-   region's purchases is *capital consumption of fab equipment booked as an
-   intermediate input of SEM* (the usual device for putting capital goods into a
-   static input-output model), the rest 1 - λ is final use (investment), so
-   φ_SME = 1 - λ and SEM is the only user of SME. The world input matrix M[p, s] is the
-   RAS balance of the prior (assumed input mix of s) · (1 - v_s) x_s to row totals
-   x_p - FD_p and column totals (1 - v_s) x_s; the technical coefficients
-   A[p, s] = M[p, s] / x_s are used in every region (the usual assumption when only
-   margins are known), except the chip-tool input of SEM (step 2b).
-2b. **Chip tools in chip making, by region.** A[n, SME, SEM] = λ billings_n / x[n, SEM]
-   (SEMI billings cited), and SEM's other inputs in n are scaled by
-   (1 - v_SEM - A[n, SME, SEM]) / (1 - v_SEM - A[SME, SEM]); this keeps v_SEM in every
-   region and every world total of step 2 (``regional_technology``).
-3. **Final demand by region.** Final spending is GDP_n + D_n, with the cited U.S.
-   deficit D_USA and surpluses of the other regions proportional to GDP. FD[n, p] is the
-   RAS balance of the prior FD_p · (specialisation[n, p])^κ to row totals (spending) and
-   column totals FD_p, with the chip-tool column fixed to (1 - λ) times the cited SEMI
-   billings by region (so intermediate plus final chip-tool use of each region equals
-   its billings); specialisation[n, p] = (x[n, p] / x_n) / (x_p / x) tilts each region's final
-   demand towards what it produces (κ = 1, assumed), without which a uniform demand mix
-   would force exports of non-traded services far above the cited exports.
-4. **Bilateral sourcing.** Use of product p in n is U[n, p] = Σ_s A[n, p, s] x[n, s] +
-   FD[n, p]. For every p, the flows T[i, n, p] are the RAS balance of a gravity prior
-   x[i, p] · U[n, p] · d_in^(-δ) · (h_p h_i if i = n) to row totals x[i, p] and column
-   totals U[n, p] (distances from representative coordinates; home-bias weights h_p
-   assumed). The per-region weights h_i are calibrated by fixed-point iteration so that
-   each region's exports Σ_{n≠i,p} T equal the cited exports (ROW is not targeted).
-5. **Intermediate and final flows.** The proportionality assumption splits every flow
-   by the user's mix: Z[i, p, n, s] = T[i, n, p] · A[n, p, s] x[n, s] / U[n, p] and
-   F[i, p, n] = T[i, n, p] · FD[n, p] / U[n, p].
+   * chips: x[n, SEMA] = sales_world · hq_n · adv_n + contract[n, SEMA] and
+     x[n, SEMM] = sales_world · hq_n · (1 - adv_n) + contract[n, SEMM], with world sales
+     (WSTS), the share of sales by company headquarters hq_n (SIA), so that design value
+     is booked where the designer sits, and contract output (foundry wafers, outsourced
+     assembly and test; TSMC, TrendForce) booked where it is made, an intermediate input
+     of the designer's chip sector; adv_n is the assumed advanced share of n's sales;
+   * chip tools x[n, SME] = billings_world · supplier_share_n (SEMI; company revenues);
+   * rare earths x[n, REE] = Σ_stage value_stage · share[stage, n] over mining (USGS),
+     refining and magnets (IEA), with assumed world stage values;
+   * other critical minerals x[n, CRM] = c · market_world · share_n (IEA market less
+     copper and rare earths, c assumed; shares assumed from IEA/USGS);
+   * vehicles x[n, VEH] = output_world · units_n / units_world (OICA units);
+   * electronics x[n, ELE] = output_world · share_n, world output sized so that chips
+     are about a quarter of its costs (assumed; the calibration report shows the share).
+
+   Value added is VA = v_s · x with assumed ratios v_s; the rest of manufacturing value
+   added is split over CHM, MAC and MAN by assumed weights; SRV takes the rest of GDP.
+   Other sectors' output is x = VA / v_s.
+2. **World technology.** As in the former build: world final use FD_p = c · φ_p · x_p
+   (φ assumed, c so that Σ_p FD_p = world GDP); the world input matrix is the RAS balance
+   of an assumed input mix to row totals x_p - FD_p and column totals (1 - v_s) x_s;
+   A[p, s] = M[p, s] / x_s in every region, except (2b) the chip-tool input of the chip
+   sectors: a share λ of region n's SEMI billings is capital consumption booked as an
+   input of SEMA and SEMM (in proportion to their output), the sectors' other inputs
+   scaled to keep their value-added ratios.
+3. **Final demand by region.** Spending is GDP_n + D_n, where the deficit D_n is
+   *observed*: imports less exports of goods (the bilateral matrix) and services (the
+   cited totals). FD[n, p] is the RAS balance of FD_p · specialisation[n, p]^κ to
+   spending and world final use, with chip-tool investment fixed to (1 - λ) billings_n.
+4. **Bilateral flows by IPF to the observations.** For every origin i, destination n and
+   product p, T[i, n, p] is the iterative proportional fit of a gravity prior
+   x[i, p] · U[n, p] · d_in^(-δ) (home bias h_p on i = n) to: output x[i, p]; use
+   U[n, p] = Σ_s A[n, p, s] x[n, s] + FD[n, p]; the *observed* goods trade of every
+   pair, Σ_{p ∈ goods} T[i, n, p] = G[i, n]; the *observed* US-China flow of every goods
+   sector (cells fixed); the *observed* US services trade with every region; and each
+   region's *observed* total services exports and imports. The gravity prior only
+   decides what these leave open (sector mix of non-US-China pairs, non-US bilateral
+   services, domestic sales).
+5. **Intermediate and final flows.** Z[i, p, n, s] = T[i, n, p] · A[n, p, s] x[n, s] /
+   U[n, p] and F[i, p, n] = T[i, n, p] · FD[n, p] / U[n, p] (proportionality).
 6. **Tariffs.** t[i, n, p] = MFN_n · profile_p (cited averages, assumed sector profile,
-   ITA products duty-free, FTA pairs reduced), plus the US-China trade-war tariffs with
-   an assumed sector profile scaled so that the goods-trade-weighted averages equal the
-   cited PIIE numbers. Value added is then the cost residual
-   VA = x - Σ (1 + t) Z, so tariffs paid on inputs lower value added slightly below the
-   cited GDP (by up to about 1 %, India with the highest tariffs).
-7. **Trade elasticities** θ_s are assumed, informed by Caliendo & Parro (2015, Table 1)
-   and the literature cited in ``sources.yaml``.
+   FTA pairs reduced), plus the US-China trade-war tariffs scaled so that the
+   goods-trade-weighted averages equal the cited PIIE numbers. Value added is the cost
+   residual VA = x - Σ (1 + t) Z.
+7. **Trade elasticities** θ_s are assumed, informed by Caliendo & Parro (2015, Table 1).
 
-All cells of every variable are flagged imputed (``World.imputed``); the cited numbers
-enter as margins, and the tests check that the built World reproduces each of them.
-Run ``python -m tradewar.world.default_build`` to rebuild the shipped bundle.
+``World.imputed`` flags every cell as imputed except the flows of the observed US-China
+sector cells (their total over users is observed; the split between users is not).
+The build also writes the calibration report (:func:`calibration_targets`, see
+``world/default/calibration.csv``). Run ``python -m tradewar.world.default_build`` to
+rebuild the shipped bundle and the report.
 """
 
 from __future__ import annotations
@@ -83,9 +83,13 @@ HERE = Path(__file__).resolve().parent / "default"
 SOURCES_FILE = HERE / "sources.yaml"
 BUNDLE_DIR = HERE / "bundle"
 
-REGIONS = ["USA", "CHN", "EU", "JPN", "KOR", "TWN", "IND", "ASEAN", "ROW"]
-SECTORS = ["AGR", "ENE", "CRM", "CHM", "MAC", "SEM", "SME", "ELE", "VEH", "MAN", "DIG", "SRV"]
-GOODS = [s for s in SECTORS if s not in ("DIG", "SRV")]
+REGIONS = ["USA", "CHN", "EU", "NLD", "JPN", "KOR", "TWN", "IND", "VNM", "ASEAN", "MEX", "CAN", "AUS", "ROW"]
+SECTORS = [
+    "AGR", "ENE", "REE", "CRM", "CHM", "MAC", "SEMA", "SEMM", "SME", "ELE", "VEH", "MAN", "DIG", "SRV",
+]  # fmt: skip
+SERVICES = ["DIG", "SRV"]
+GOODS = [s for s in SECTORS if s not in SERVICES]
+CHIPS = ["SEMA", "SEMM"]
 
 
 # ---------------------------------------------------------------------- the sources file
@@ -101,17 +105,17 @@ class Source(BaseModel):
 
 
 class Cited(BaseModel):
-    """A rounded public aggregate, with the record of checking it against its publication.
+    """An observed, published aggregate, with the record of checking it against its publication.
 
     ``verified`` is true only where the figures were seen in a retrieved text of the
     publication (or of the publisher's own release); ``checked`` says what was found,
-    where, and any correction or remaining doubt.
+    where, and whether the figures were typed from memory.
     """
 
     model_config = ConfigDict(extra="forbid")
     description: str
     unit: str
-    values: dict[str, float]
+    values: dict[str, float] | dict[str, dict[str, float]]
     source: Source
     verified: bool
     checked: str
@@ -128,6 +132,16 @@ class Assumed(BaseModel):
     reference: str | None = None
 
 
+class TargetGroup(BaseModel):
+    """Every value of a cited entry as a calibration target of one kind."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    cited: str
+    tolerance: float
+    relative: bool = True
+
+
 class Sources(BaseModel):
     """The whole ``sources.yaml``."""
 
@@ -136,13 +150,15 @@ class Sources(BaseModel):
     base_year: int
     currency: str
     unit: str
-    notice: str
+    provenance: str
     regions: dict[str, str]
     sectors: dict[str, str]
     cited: dict[str, Cited]
     assumed: dict[str, Assumed]
+    target_groups: list[TargetGroup]
+    targets: list[dict[str, Any]]
 
-    def c(self, key: str) -> dict[str, float]:
+    def c(self, key: str) -> Any:
         """Values of a cited entry."""
         return self.cited[key].values
 
@@ -202,55 +218,121 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> Sources:
     return src
 
 
-def _vec(values: Mapping[str, float], labels: list[str], scale: float = 1.0) -> np.ndarray:
+def _vec(
+    values: Mapping[str, float], labels: list[str], scale: float = 1.0, *, fill: float | None = None
+) -> np.ndarray:
+    """Values in the order of ``labels``; missing labels are an error unless ``fill`` is given."""
     missing = [x for x in labels if x not in values]
-    if missing:
+    if missing and fill is None:
         raise DataError(f"values missing for {missing}", file=str(SOURCES_FILE), expected=f"keys {labels}")
-    return np.array([float(values[x]) for x in labels]) * scale
+    extra = [k for k in values if k not in labels and k != "WORLD"]
+    if extra:
+        raise DataError(f"unknown labels {extra}", file=str(SOURCES_FILE), expected=f"keys among {labels}")
+    return np.array([float(values.get(x, fill if fill is not None else 0.0)) for x in labels]) * scale
 
 
-# ---------------------------------------------------------------------- steps
+def _shares(values: Mapping[str, float], key: str) -> np.ndarray:
+    """Percent shares by region (absent regions 0), checked to sum to 100."""
+    v = _vec(values, REGIONS, 0.01, fill=0.0)
+    if abs(v.sum() - 1.0) > 0.005:
+        raise DataError(
+            f"shares sum to {100 * v.sum():.2f} %", file=str(SOURCES_FILE), field=key, expected="100 %"
+        )
+    return v
+
+
+# ---------------------------------------------------------------------- step 1
+def gdp(src: Sources) -> np.ndarray:
+    """GDP_n (ROW = WORLD less the named regions)."""
+    g = src.c("gdp")
+    named = {r: g[r] for r in REGIONS[:-1]}
+    return _vec({**named, "ROW": g["WORLD"] - sum(named.values())}, REGIONS)
+
+
+def chip_output(src: Sources) -> dict[str, np.ndarray]:
+    """x[n, SEMA] and x[n, SEMM]: design value by headquarters plus contract output by location."""
+    sales = float(src.c("semiconductor_sales")["WORLD"])
+    hq = sales * _shares(src.c("chip_sales_share_by_hq"), "cited.chip_sales_share_by_hq")
+    adv = _vec(src.a("chip_advanced_share"), REGIONS, fill=0.0)
+    contract = src.c("chip_contract_output")
+    return {
+        "SEMA": hq * adv + _vec(contract["SEMA"], REGIONS, fill=0.0),
+        "SEMM": hq * (1.0 - adv) + _vec(contract["SEMM"], REGIONS, fill=0.0),
+    }
+
+
+def ree_output(src: Sources) -> np.ndarray:
+    """x[n, REE] = Σ_stage value_stage · share[stage, n] (mining, refining, magnets)."""
+    value = src.a("ree_stage_value")
+    return (
+        value["mining"] * _shares(src.c("ree_mine_share"), "cited.ree_mine_share")
+        + value["refining"] * _shares(src.c("ree_refining_share"), "cited.ree_refining_share")
+        + value["magnets"] * _shares(src.c("ree_magnet_share"), "cited.ree_magnet_share")
+    )
+
+
+def pinned_output(src: Sources) -> dict[str, np.ndarray]:
+    """Gross output of the sectors sized by value from observed totals and shares (step 1)."""
+    out = chip_output(src)
+    billings = _vec(src.c("sme_billings"), REGIONS)
+    out["SME"] = billings.sum() * _shares(src.c("sme_sales_share"), "cited.sme_sales_share")
+    out["REE"] = ree_output(src)
+    crm = float(src.c("critical_minerals_market")["WORLD"]) * float(src.a("crm_share_of_market")["share"])
+    out["CRM"] = crm * _shares(src.a("crm_output_share"), "assumed.crm_output_share")
+    units = src.c("vehicle_production")
+    named = {r: units[r] for r in REGIONS[:-1]}
+    units_n = _vec({**named, "ROW": units["WORLD"] - sum(named.values())}, REGIONS)
+    out["VEH"] = float(src.a("vehicle_output")["WORLD"]) * units_n / units_n.sum()
+    ele = src.a("electronics_output")
+    out["ELE"] = float(ele["WORLD"]) * _shares({r: ele[r] for r in REGIONS}, "assumed.electronics_output")
+    return out
+
+
 def value_added_and_output(src: Sources) -> tuple[np.ndarray, np.ndarray]:
     """Step 1: VA[n, s] and gross output x[n, s] (see the module docstring)."""
     R, S = len(REGIONS), len(SECTORS)
     col = {s: k for k, s in enumerate(SECTORS)}
-    gdp_c = src.c("gdp")
-    gdp = _vec({**gdp_c, "ROW": gdp_c["WORLD"] - sum(gdp_c[r] for r in REGIONS[:-1])}, REGIONS)
+    g = gdp(src)
     v = _vec(src.a("va_ratio"), SECTORS)
     x = np.zeros((R, S))
-    pinned = {
-        "SEM": src.c("semiconductor_sales")["WORLD"]
-        * _vec(src.c("semiconductor_capacity_share"), REGIONS, 0.01),
-        "SME": sum(src.c("sme_billings").values()) * _vec(src.a("sme_output_share"), REGIONS, 0.01),
-        "CRM": src.c("critical_minerals_market")["WORLD"] * _vec(src.a("crm_output_share"), REGIONS, 0.01),
-    }
-    units = _vec(src.c("vehicle_production"), REGIONS)
-    pinned["VEH"] = src.a("vehicle_output")["WORLD"] * units / units.sum()
+    pinned = pinned_output(src)
     for s, out in pinned.items():
         x[:, col[s]] = out
     va = x * v[None, :]
-    va[:, col["AGR"]] = gdp * _vec(src.c("agriculture_share"), REGIONS, 0.01)
-    va[:, col["ENE"]] = gdp * _vec(src.a("energy_share"), REGIONS, 0.01)
-    va[:, col["DIG"]] = gdp * _vec(src.a("digital_share"), REGIONS, 0.01)
-    manuf = gdp * _vec(src.c("manufacturing_share"), REGIONS, 0.01)
-    rest = manuf - va[:, [col[s] for s in ("SEM", "SME", "VEH")]].sum(axis=1)
+    va[:, col["AGR"]] = g * _vec(src.c("agriculture_share"), REGIONS, 0.01)
+    va[:, col["ENE"]] = g * _vec(src.a("energy_share"), REGIONS, 0.01)
+    va[:, col["DIG"]] = g * _vec(src.a("digital_share"), REGIONS, 0.01)
+    manuf = g * _vec(src.c("manufacturing_share"), REGIONS, 0.01)
+    in_manuf = [col[s] for s in ("SEMA", "SEMM", "SME", "ELE", "VEH")]
+    rest = manuf - va[:, in_manuf].sum(axis=1)
     if (rest <= 0).any():
         raise DataError(
-            "chip, chip-tool and vehicle value added exceed manufacturing value added in "
+            "chip, chip-tool, electronics and vehicle value added exceed manufacturing value added in "
             f"{[r for r, ok in zip(REGIONS, rest > 0, strict=True) if not ok]}",
             file=str(SOURCES_FILE),
         )
     mix = src.a("manufacturing_mix")
     for k, r in enumerate(REGIONS):
-        w = _vec(mix[r], ["CHM", "MAC", "ELE", "MAN"])
-        for s, share in zip(("CHM", "MAC", "ELE", "MAN"), w / w.sum(), strict=True):
+        w = _vec(mix[r], ["CHM", "MAC", "MAN"])
+        for s, share in zip(("CHM", "MAC", "MAN"), w / w.sum(), strict=True):
             va[k, col[s]] = rest[k] * share
-    va[:, col["SRV"]] = gdp - np.delete(va, col["SRV"], axis=1).sum(axis=1)
+    va[:, col["SRV"]] = g - np.delete(va, col["SRV"], axis=1).sum(axis=1)
     if (va < 0).any():
         raise DataError("negative value added in the default build", file=str(SOURCES_FILE))
     free = [col[s] for s in SECTORS if s not in pinned]
     x[:, free] = va[:, free] / v[None, free]
     return va, x
+
+
+# ---------------------------------------------------------------------- step 2
+def sme_capital_consumption(src: Sources) -> float:
+    """The assumed share λ of each region's chip-tool use booked as an input of the chip sectors."""
+    k = float(src.a("sme_capital_consumption")["share"])
+    if not 0.0 <= k < 1.0:
+        raise DataError(
+            f"share {k} outside [0, 1)", file=str(SOURCES_FILE), field="assumed.sme_capital_consumption"
+        )
+    return k
 
 
 def world_technology(src: Sources, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -288,36 +370,23 @@ def world_technology(src: Sources, x: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return M / xw[None, :], fd
 
 
-def sme_capital_consumption(src: Sources) -> float:
-    """The assumed share λ of each region's chip-tool use booked as an input of SEM."""
-    k = float(src.a("sme_capital_consumption")["share"])
-    if not 0.0 <= k < 1.0:
-        raise DataError(
-            f"share {k} outside [0, 1)", file=str(SOURCES_FILE), field="assumed.sme_capital_consumption"
-        )
-    return k
-
-
 def regional_technology(src: Sources, A: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Step 2b: coefficients A[n, p, s]; the chip-tool input of SEM is region-specific.
+    """Step 2b: coefficients A[n, p, s]; the chip-tool input of the chip sectors is region-specific.
 
-    Region n uses λ · billings_n of chip tools as an input of SEM (capital consumption
-    of fab equipment; λ assumed, billings cited), so a_n = A[SME, SEM]_n =
-    λ billings_n / x[n, SEM]; SEM's other inputs are scaled by
-    f_n = (1 - v_SEM - a_n) / (1 - v_SEM - ā), ā = A[SME, SEM] the world coefficient,
-    which keeps SEM's value-added ratio in every region and, because
-    Σ_n a_n x[n, SEM] = λ Σ billings = ā Σ_n x[n, SEM], every world total of step 2.
-    Every other coefficient is the world one.
+    Region n uses λ · billings_n of chip tools as an input of SEMA and SEMM, in proportion
+    to their output: a_n = A[n, SME, s] = λ billings_n / (x[n, SEMA] + x[n, SEMM]) for
+    s in {SEMA, SEMM}; the sector's other inputs are scaled by
+    f = (1 - v_s - a_n) / (1 - v_s - A[SME, s]), which keeps its value-added ratio.
     """
     R = len(REGIONS)
-    sem, sme = SECTORS.index("SEM"), SECTORS.index("SME")
+    sme = SECTORS.index("SME")
+    chips = [SECTORS.index(s) for s in CHIPS]
     lam = sme_capital_consumption(src)
     billings = _vec(src.c("sme_billings"), REGIONS)
     A_n = np.broadcast_to(A[None, :, :], (R, *A.shape)).copy()
-    total = A[:, sem].sum()  # 1 - v_SEM
     others = np.arange(len(SECTORS)) != sme
     for n in range(R):
-        xs = x[n, sem]
+        xs = x[n, chips].sum()
         if xs <= 0.0:
             if lam * billings[n] > 0.0:
                 raise DataError(
@@ -327,40 +396,134 @@ def regional_technology(src: Sources, A: np.ndarray, x: np.ndarray) -> np.ndarra
                 )
             continue
         a_n = lam * billings[n] / xs
-        if a_n >= total:
-            raise DataError(
-                f"chip-tool capital consumption of {REGIONS[n]} exceeds SEM's input costs",
-                file=str(SOURCES_FILE),
-                field="assumed.sme_capital_consumption",
-            )
-        A_n[n, others, sem] *= (total - a_n) / (total - A[sme, sem])
-        A_n[n, sme, sem] = a_n
-    return A_n
+        for s in chips:
+            total = A[:, s].sum()  # 1 - v_s
+            if a_n >= total:
+                raise DataError(
+                    f"chip-tool capital consumption of {REGIONS[n]} exceeds {SECTORS[s]}'s input costs",
+                    file=str(SOURCES_FILE),
+                    field="assumed.sme_capital_consumption",
+                )
+            A_n[n, others, s] *= (total - a_n) / (total - A[sme, s])
+            A_n[n, sme, s] = a_n
+    return _rare_earth_use(src, A_n, x)
 
 
-def final_demand(src: Sources, va: np.ndarray, x: np.ndarray, fd_world: np.ndarray) -> np.ndarray:
-    """Step 3: FD[n, p] at basic prices, rows summing to GDP_n + D_n."""
-    gdp = va.sum(axis=1)
+def _rare_earth_use(src: Sources, A_n: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Step 2c: rare earths are used where magnets and motors are made.
+
+    Under one world technology every region would use rare earths in proportion to its
+    electronics, vehicle and machinery output (the USA about USD 4 bn), far above what the
+    observed trade allows (US imports from China about 0.5 bn, own mine output 0.5 bn, of
+    which 0.3 bn is shipped to China). Region n's REE coefficients are therefore scaled by
+    r_n ∝ max(share of world REE output / share of world REE use, floor) (assumed
+    ``ree_use_tilt``), normalised so that world REE use is unchanged; the other inputs of
+    each using sector are scaled to keep its value-added ratio.
+    """
+    ree = SECTORS.index("REE")
+    floor = float(src.a("ree_use_tilt")["floor"])
+    u = np.einsum("ns,ns->n", A_n[:, ree, :], x)  # REE use under one technology
+    r = np.maximum((x[:, ree] / x[:, ree].sum()) / (u / u.sum()), floor)
+    r *= u.sum() / (r * u).sum()
+    out = A_n.copy()
+    others = np.arange(len(SECTORS)) != ree
+    for n in range(len(REGIONS)):
+        old = A_n[n, ree, :]
+        total = A_n[n, :, :].sum(axis=0)
+        new = old * r[n]
+        scale = np.divide(total - new, total - old, out=np.ones_like(total), where=total - old > 0)
+        out[n, others, :] *= scale[None, :]
+        out[n, ree, :] = new
+    return out
+
+
+# ---------------------------------------------------------------------- step 3
+def trade_totals(src: Sources) -> dict[str, np.ndarray]:
+    """Observed trade: goods G[i, n], services exports and imports by region, US services pairs.
+
+    Returns ``goods`` (R, R), ``services_exports`` (R,), ``services_imports`` (R,) (ROW's
+    exports assumed, its imports the residual) and ``us_services`` (R, R) with the US
+    rows and columns filled and NaN elsewhere.
+    """
+    R = len(REGIONS)
+    goods = np.zeros((R, R))
+    for i, row in src.c("goods_trade").items():
+        goods[REGIONS.index(i)] = _vec(row, REGIONS, fill=0.0)
+    np.fill_diagonal(goods, 0.0)
+    totals = src.c("services_trade_totals")
+    sx = _vec({**totals["EXP"], "ROW": src.a("row_services_exports")["ROW"]}, REGIONS)
+    sm = _vec(totals["IMP"], REGIONS, fill=0.0)
+    sm[-1] = sx.sum() - sm[:-1].sum()
+    if sm[-1] <= 0:
+        raise DataError("ROW's services imports come out negative", file=str(SOURCES_FILE))
+    us = np.full((R, R), np.nan)
+    pairs = src.c("services_trade_usa")
     usa = REGIONS.index("USA")
-    deficit = np.zeros(len(REGIONS))
-    deficit[usa] = src.c("us_trade_deficit")["USA"]
-    others = np.arange(len(REGIONS)) != usa
-    deficit[others] = -deficit[usa] * gdp[others] / gdp[others].sum()
-    spending = gdp + deficit
+    us[usa] = _vec(pairs["EXP"], REGIONS, fill=0.0)
+    us[:, usa] = _vec(pairs["IMP"], REGIONS, fill=0.0)
+    us[usa, usa] = np.nan
+    for name, total, direction in (("EXP", sx[usa], us[usa]), ("IMP", sm[usa], us[:, usa])):
+        if abs(np.nansum(direction) - total) > 1e-6 * total:
+            raise DataError(
+                f"US services {name} by partner sum to {np.nansum(direction):.6g}, not {total:.6g}",
+                file=str(SOURCES_FILE),
+                field=f"cited.services_trade_usa.{name}",
+            )
+    return {"goods": goods, "services_exports": sx, "services_imports": sm, "us_services": us}
+
+
+def observed_balances(src: Sources) -> tuple[np.ndarray, np.ndarray]:
+    """Goods and services deficits (imports - exports) by region, from the observed trade."""
+    t = trade_totals(src)
+    g = t["goods"]
+    return g.sum(axis=0) - g.sum(axis=1), t["services_imports"] - t["services_exports"]
+
+
+def final_demand(src: Sources, x: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """Step 3: FD[n, p] at basic prices, fitted to the observed goods and services deficits.
+
+    Use of goods in n less its output of goods must equal its observed goods deficit, and
+    the same for services (imports - exports = use - output, product group by product
+    group), so FD[n, goods] = Σ_{p ∈ goods} (x[n, p] - Σ_s A[n, p, s] x[n, s]) + Dg_n and
+    likewise for services; with world final use FD_p these are the margins of an IPF of
+    the prior FD_p · specialisation[n, p]^κ, where FD_p = Σ_n (x[n, p] - Σ_s A[n, p, s]
+    x[n, s]) is world final use under the regional technology. The chip-tool column is
+    fixed to the non-consumed part of each region's billings, (1 - λ) billings_n.
+    """
+    R, S = x.shape
+    inter = np.einsum("nps,ns->np", A, x)
+    fd_world = np.clip((x - inter).sum(axis=0), 0.0, None)  # REE has no final use: 0, not -1e-13
     sme = SECTORS.index("SME")
     billings = _vec(src.c("sme_billings"), REGIONS)
     billings *= fd_world[sme] / billings.sum()  # the final-use part, (1 - λ) billings_n
-    keep = np.arange(len(SECTORS)) != sme
+    keep = np.arange(S) != sme
     kappa = float(src.a("demand_tilt")["kappa"])
     spec = (x / x.sum(axis=1, keepdims=True)) / (x.sum(axis=0) / x.sum())[None, :]
     prior = (fd_world[None, :] * spec**kappa)[:, keep]
-    rest = ras(prior, spending - billings, fd_world[keep], tol=1e-14).table
-    fd = np.zeros((len(REGIONS), len(SECTORS)))
-    fd[:, keep] = rest
+    serv = np.isin(np.array(SECTORS), SERVICES)
+    dg, ds = observed_balances(src)
+    want_g = (x - inter)[:, ~serv].sum(axis=1) + dg - billings
+    want_s = (x - inter)[:, serv].sum(axis=1) + ds
+    if (want_g <= 0).any() or (want_s <= 0).any():
+        bad = [r for r, a, b in zip(REGIONS, want_g, want_s, strict=True) if a <= 0 or b <= 0]
+        raise DataError(
+            f"final demand for goods or services would be negative in {bad}",
+            file=str(SOURCES_FILE),
+            fix="check the region's observed trade against its output",
+        )
+    n_, p_ = np.meshgrid(np.arange(R), np.arange(S - 1), indexing="ij")
+    is_serv = serv[keep][p_]
+    groups = [
+        ((n_ * 2 + is_serv).ravel(), np.stack([want_g, want_s], axis=1).ravel()),
+        (p_.ravel(), fd_world[keep]),
+    ]
+    fd = np.zeros((R, S))
+    fd[:, keep] = _group_ipf(prior, groups, tol=1e-12, max_iter=10_000)
     fd[:, sme] = billings
     return fd
 
 
+# ---------------------------------------------------------------------- step 4
 def _distances(src: Sources) -> np.ndarray:
     loc = src.a("location")
     dist = src.a("distance")
@@ -376,43 +539,83 @@ def _distances(src: Sources) -> np.ndarray:
     return d
 
 
-def bilateral_flows(
-    src: Sources, x: np.ndarray, use: np.ndarray, *, tol: float = 1e-9, max_iter: int = 500
-) -> tuple[np.ndarray, np.ndarray]:
-    """Step 4: T[i, n, p] balanced to output and use, exports calibrated; returns (T, h)."""
-    R, S = x.shape
-    delta = float(src.a("distance_elasticity")["all"])
-    base = _distances(src) ** (-delta)
-    hb = _vec(src.a("home_bias"), SECTORS)
-    target = src.c("exports")
-    targeted = [i for i, r in enumerate(REGIONS) if r in target]
-    goal = np.array([target[REGIONS[i]] for i in targeted])
-    use = use * (x.sum(axis=0) / use.sum(axis=0))[None, :]  # remove rounding drift
-    h = np.ones(R)
-    eye = np.eye(R, dtype=bool)
-    T = np.zeros((R, R, S))
+def us_china_sector_flows(src: Sources) -> np.ndarray:
+    """Observed US-China goods flows by sector as a (R, R, S) array, NaN where not observed."""
+    R, S = len(REGIONS), len(SECTORS)
+    out = np.full((R, R, S), np.nan)
+    for pair, flows in src.c("us_china_goods_by_sector").items():
+        i, n = (REGIONS.index(c) for c in pair.split(">"))
+        out[i, n, :] = _vec(flows, SECTORS, fill=np.nan)
+        if abs(np.nansum(out[i, n]) - trade_totals(src)["goods"][i, n]) > 1e-6:
+            raise DataError(
+                f"the sector flows of {pair} do not sum to its goods total",
+                file=str(SOURCES_FILE),
+                field=f"cited.us_china_goods_by_sector.{pair}",
+            )
+    return out
 
-    def flows(ras_tol: float) -> np.ndarray:
-        for p in range(S):
-            prior = x[:, p, None] * use[None, :, p] * base
-            prior[eye] *= hb[p] * h
-            T[:, :, p] = ras(prior, x[:, p], use[:, p], tol=ras_tol).table
-        return T
 
+def _group_ipf(
+    prior: np.ndarray, groups: list[tuple[np.ndarray, np.ndarray]], *, tol: float, max_iter: int
+) -> np.ndarray:
+    """Iterative proportional fitting to sums over groups of cells.
+
+    Each family is ``(index, target)``: ``index`` gives every cell of the flattened table
+    its group (-1 for cells outside the family), ``target`` the required sum of each
+    group. A sweep scales every group of every family to its target (Deming and Stephan
+    1940); the fit stops when every group is within ``tol`` (relative to its target).
+    """
+    T = prior.ravel().copy()
     for _ in range(max_iter):
-        exports = (flows(1e-3 * tol) * ~eye[:, :, None]).sum(axis=(1, 2))
-        gap = exports[targeted] / goal
-        if np.abs(gap - 1.0).max() < tol:
-            return flows(1e-13), h
-        h[targeted] *= gap**1.5
+        worst = 0.0
+        for idx, target in groups:
+            m = idx >= 0
+            sums = np.bincount(idx[m], weights=T[m], minlength=target.size)
+            worst = max(worst, float(np.max(np.abs(sums - target) / np.maximum(target, 1e-9))))
+            f = np.divide(target, sums, out=np.zeros_like(target), where=sums > 0)
+            T[m] *= f[idx[m]]
+        if worst < tol:
+            return T.reshape(prior.shape)
     raise ConvergenceError(
-        "calibrating home bias to the cited exports",
-        residual=float(np.abs(gap - 1.0).max()),
-        iterations=max_iter,
-        tolerance=tol,
+        "fitting bilateral flows to the observed trade", residual=worst, iterations=max_iter, tolerance=tol
     )
 
 
+def bilateral_flows(
+    src: Sources, x: np.ndarray, use: np.ndarray, *, tol: float = 1e-11, max_iter: int = 20_000
+) -> np.ndarray:
+    """Step 4: T[i, n, p] fitted to output, use and every observed trade figure."""
+    R, S = x.shape
+    delta = float(src.a("distance_elasticity")["all"])
+    hb = _vec(src.a("home_bias"), SECTORS)
+    use = use * (x.sum(axis=0) / use.sum(axis=0))[None, :]  # remove rounding drift
+    eye = np.eye(R, dtype=bool)
+    prior = x[:, None, :] * use[None, :, :] * (_distances(src) ** (-delta))[:, :, None]
+    prior[eye] *= hb[None, :]
+    t = trade_totals(src)
+    i_, n_, p_ = np.meshgrid(np.arange(R), np.arange(R), np.arange(S), indexing="ij")
+    off = i_ != n_
+    goods = np.isin(p_, [SECTORS.index(s) for s in GOODS])
+    serv = ~goods
+    groups: list[tuple[np.ndarray, np.ndarray]] = [
+        ((i_ * S + p_).ravel(), x.ravel()),
+        ((n_ * S + p_).ravel(), use.ravel()),
+        (np.where(off & goods, i_ * R + n_, -1).ravel(), t["goods"].ravel()),
+        (np.where(off & serv, i_, -1).ravel(), t["services_exports"]),
+        (np.where(off & serv, n_, -1).ravel(), t["services_imports"]),
+    ]
+    us = t["us_services"]
+    pair = np.where(np.isnan(us), -1, np.arange(R * R).reshape(R, R))
+    groups.append((np.where(off & serv, pair[i_, n_], -1).ravel(), np.nan_to_num(us).ravel()))
+    fixed = us_china_sector_flows(src)
+    cells = np.flatnonzero(~np.isnan(fixed.ravel()))
+    idx = np.full(R * R * S, -1)
+    idx[cells] = np.arange(cells.size)
+    groups.append((idx, fixed.ravel()[cells]))
+    return _group_ipf(prior, groups, tol=tol, max_iter=max_iter)
+
+
+# ---------------------------------------------------------------------- step 6
 def tariffs(src: Sources, T: np.ndarray) -> np.ndarray:
     """Step 6: t[i, n, p] (fractions); US-China layer scaled to the cited averages."""
     R, S = len(REGIONS), len(SECTORS)
@@ -438,45 +641,57 @@ def tariffs(src: Sources, T: np.ndarray) -> np.ndarray:
     return t
 
 
+# ---------------------------------------------------------------------- the World
 def build_default_world(sources: Sources | None = None) -> World:
     """Build the default World from ``sources.yaml`` (steps 1-7 of the module docstring)."""
     src = sources or load_sources()
     R, S = len(REGIONS), len(SECTORS)
-    va0, x = value_added_and_output(src)
-    A_world, fd_world = world_technology(src, x)
+    _, x = value_added_and_output(src)
+    A_world, _ = world_technology(src, x)
     A = regional_technology(src, A_world, x)
-    FD = final_demand(src, va0, x, fd_world)
+    FD = final_demand(src, x, A)
     inter = np.einsum("nps,ns->np", A, x)  # [n, p] = Σ_s A[n, p, s] x[n, s]
     use = inter + FD
-    T, _ = bilateral_flows(src, x, use)
-    U = np.broadcast_to(use[None, :, :], T.shape)
+    T = bilateral_flows(src, x, use)
+    U = T.sum(axis=0)[None, :, :]
     share = np.divide(T, U, out=np.zeros_like(T), where=U > 0)  # T[i, n, p] / U[n, p]
     Z = np.einsum("inp,nps,ns->ipns", share, A, x)
-    F = np.einsum("inp,np->ipn", share, FD)
+    F = np.einsum("inp,np->ipn", share, FD * (use.sum(axis=0) > 0)[None, :])
+    # the fitted use U differs from A x + FD by the drift removed in step 4; scale the
+    # split so that Z and F add up to T exactly
+    split = np.einsum("ipns->inp", Z) + np.transpose(F, (0, 2, 1))
+    k = np.divide(T, split, out=np.zeros_like(T), where=split > 0)
+    Z *= np.transpose(k, (0, 2, 1))[:, :, :, None]
+    F *= np.transpose(k, (0, 2, 1))
     t = tariffs(src, T)
     cost = (Z * (1.0 + t.transpose(0, 2, 1))[:, :, :, None]).sum(axis=(0, 1))
     VA = Z.sum(axis=(2, 3)) + F.sum(axis=2) - cost
     meta = WorldMeta(
         name="default",
-        source=f"{src.title}; cited aggregates and assumptions in world/default/sources.yaml, "
+        source=f"{src.title}; observed figures and assumptions in world/default/sources.yaml, "
         "procedure in tradewar.world.default_build and world/default/PROVENANCE.md",
         year=src.base_year,
         currency=src.currency,
         unit=src.unit,
-        stylized=True,
+        stylized=False,
+        provenance=src.provenance,
         region_names=dict(src.regions),
         sector_names=dict(src.sectors),
         notes=(
-            "every cell is imputed from cited margins and stated assumptions (see PROVENANCE.md)",
-            "cited: "
-            + "; ".join(f"{k} ({c.source.publisher}, {c.source.year})" for k, c in src.cited.items()),
+            "observed: "
+            + "; ".join(
+                f"{k} ({c.source.publisher.split(';')[0]}, {'verified' if c.verified else 'not verified'})"
+                for k, c in src.cited.items()
+            ),
+            "imputed: every cell except the US-China goods flows by sector (procedure in PROVENANCE.md)",
             "baseline tariffs as of January 2025 (MFN, FTAs, US-China trade war), before the 2025 escalation",
         ),
     )
     theta = _vec(src.a("theta"), SECTORS)
+    observed = ~np.isnan(us_china_sector_flows(src))  # [i, n, p]
     imputed = {
-        "intermediate": np.ones((R, S, R, S), dtype=bool),
-        "final_demand": np.ones((R, S, R), dtype=bool),
+        "intermediate": np.broadcast_to(~observed.transpose(0, 2, 1)[:, :, :, None], (R, S, R, S)),
+        "final_demand": ~observed.transpose(0, 2, 1),
         "value_added": np.ones((R, S), dtype=bool),
         "tariff": np.ones((R, R, S), dtype=bool),
         "theta": np.ones(S, dtype=bool),

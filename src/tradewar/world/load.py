@@ -2,8 +2,9 @@
 
 ``spec`` is one of
 
-* a shipped name: ``default`` (the stylized 9-region x 12-sector world that ships with
-  the package);
+* a shipped name: ``default`` (the 14-region x 14-sector world of 2023 that ships with
+  the package, built from observed trade and output data, see
+  ``world/default/PROVENANCE.md``);
 * ``FORMAT:PATH``, e.g. ``cp2015:../shared/data/cp2015_nafta``,
   ``gegravity:../shared/data/gegravity_sample``, ``icio:ICIO2023_2020.csv``,
   ``bundle:worlds/mine``; a bare ``FORMAT`` of a reference data set (``gegravity``)
@@ -49,7 +50,7 @@ FORMATS: Mapping[str, str] = {
 
 #: Worlds that ship with the package.
 SHIPPED: Mapping[str, str] = {
-    "default": "stylized 9 regions x 12 sectors (chokepoint sectors), 2023; not for policy conclusions",
+    "default": "14 regions x 14 sectors, 2023: observed trade, imputed inter-industry detail",
 }
 
 #: Reference data sets that can be named without a path (read from ``data_dir``).
@@ -61,10 +62,16 @@ STYLIZED_NOTICE = "stylized world, not for policy conclusions"
 
 
 def stylized_notice(world: World) -> str | None:
-    """The notice to print for ``world`` (``None`` unless ``world.meta.stylized``)."""
-    if not world.meta.stylized:
-        return None
-    return f"Note: {world.meta.name!r} is a {STYLIZED_NOTICE}."
+    """The notice to print once for ``world``, or ``None``.
+
+    A stylized World gets the stylized notice; a World whose ``meta.provenance`` states
+    what is observed and what is imputed (the shipped default) gets that statement.
+    """
+    if world.meta.stylized:
+        return f"Note: {world.meta.name!r} is a {STYLIZED_NOTICE}."
+    if world.meta.provenance:
+        return f"Note: world {world.meta.name!r}: {world.meta.provenance}."
+    return None
 
 
 def shipped_path(name: str) -> Path:

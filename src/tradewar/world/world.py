@@ -74,6 +74,8 @@ class WorldMeta:
     currency: currency of the values, e.g. ``"USD"``.
     unit: value unit, e.g. ``"USD million"``.
     stylized: True for illustrative worlds that must not be used for policy conclusions.
+    provenance: one-line statement of what is observed and what is imputed, printed once
+        by the commands that use the World (empty: nothing to say).
     region_names: names of the region codes (aggregates must be declared here).
     sector_names: names of the sector codes.
     notes: free-form notes (imputation rules, adjustments) shown by ``world info``.
@@ -86,6 +88,7 @@ class WorldMeta:
     currency: str = "USD"
     unit: str = "USD million"
     stylized: bool = False
+    provenance: str = ""
     region_names: Mapping[str, str] = field(default_factory=dict)
     sector_names: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -99,6 +102,7 @@ class WorldMeta:
             "currency": self.currency,
             "unit": self.unit,
             "stylized": self.stylized,
+            "provenance": self.provenance,
             "region_names": dict(self.region_names),
             "sector_names": dict(self.sector_names),
             "notes": list(self.notes),
@@ -114,6 +118,7 @@ class WorldMeta:
             currency=str(d.get("currency", "USD")),
             unit=str(d.get("unit", "USD million")),
             stylized=bool(d.get("stylized", False)),
+            provenance=str(d.get("provenance", "")),
             region_names=dict(d.get("region_names", {})),
             sector_names=dict(d.get("sector_names", {})),
             notes=tuple(d.get("notes", ())),
