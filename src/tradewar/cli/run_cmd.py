@@ -153,6 +153,8 @@ def run(
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
     names = scenarios or [DEFAULT_SCENARIO]
+    if scheduler is not None and executor != Executor.dask:
+        fail("a scheduler address needs the dask executor: add --executor dask")
     if draws is not None:
         from tradewar.cli.draws_cmd import run_with_draws
 
