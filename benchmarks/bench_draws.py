@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -65,7 +66,9 @@ def main() -> None:
           f"{n} draws x {len(YEARS)} years; model built in {t_build:.2f} s")  # fmt: skip
     print(f"load average before: {os.getloadavg()}")
 
+    cpu0 = time.process_time()
     local = _timed(lambda: map_batches(model, batches))
+    cpu_local = time.process_time() - cpu0
     rows = [("local (in-process loop)", local, 1.0)]
     starts = {}
     for workers in (1, 2):
@@ -98,6 +101,10 @@ def main() -> None:
     print(f"\nDask overhead per draw (1 worker / in-process loop): {d1 / local:.2f}x")
     print(f"throughput 2 vs 1 worker: dask {d1 / d2:.2f}x, processes {p1 / p2:.2f}x")
     print(f"LocalCluster start-up: 1 worker {starts[1]:.1f} s, 2 workers {starts[2]:.1f} s")
+    print(
+        f"CPU time of the in-process loop: {cpu_local / n * 1000:.1f} ms per draw "
+        f"(wall {local / n * 1000:.1f} ms: the machine gave this process {cpu_local / local:.0%} of a core)"
+    )
 
     if args.cli_draws:
         for executor in ("processes", "dask"):
@@ -106,10 +113,13 @@ def main() -> None:
                 cmd += ["run", args.scenario, "--years", "2026-2030", "--draws", str(args.cli_draws)]
                 cmd += ["--executor", executor, "--workers", "2", "--out", f"{tmp}/out"]
                 load = os.getloadavg()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t = _timed(lambda: subprocess.run(cmd, check=True, capture_output=True))  # noqa: B023
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             print(
                 f"tradewar run --draws {args.cli_draws} (5 years, 2 workers, {executor}, report included): "
-                f"{t:.1f} s (load average before {load[0]:.2f})"
+                f"{t:.1f} s wall, {cpu:.1f} CPU s in all its processes (load average before {load[0]:.2f})"
             )
 
 
