@@ -1,10 +1,11 @@
 """``tradewar run``: run scenarios year by year and write tables and the HTML report.
 
-With no arguments it runs the combined ``trade-war-2026`` scenario on the shipped default
-world for 2026-2030 and writes ``tradewar-out/``. With ``--draws N`` it also draws the
-scenario's uncertain parameters N times (:func:`tradewar.runs.run_draws`; the draws are
-solved on ``--executor``) and adds percentile columns, ``draws.parquet`` and the
-uncertainty charts.
+With no arguments it runs the conflict (``trade-war-2026``) and the industrial policies
+(``industrial-policy-2026-2030``) side by side on the shipped default world for
+2026-2030 and writes ``tradewar-out/``. With ``--draws N`` it runs one scenario (default
+``trade-war-2026``) and also draws its uncertain parameters N times
+(:func:`tradewar.runs.run_draws`, solved on ``--executor``), adding percentile columns,
+``draws.parquet`` and the uncertainty charts.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
     DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     check_distinct_names,
     parse_years,
     run_scenarios,
@@ -72,7 +74,8 @@ def run(
     scenarios: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Built-in scenario names or YAML files (default: trade-war-2026). "
+            help="Built-in scenario names or YAML files (default: trade-war-2026 and "
+            "industrial-policy-2026-2030, side by side). "
             "`tradewar scenarios list` shows the built-in ones.",
             show_default=False,
         ),
@@ -152,18 +155,19 @@ def run(
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
-    names = scenarios or [DEFAULT_SCENARIO]
     if scheduler is not None and executor != Executor.dask:
         fail("a scheduler address needs the dask executor: add --executor dask")
     if draws is not None:
         from tradewar.cli.draws_cmd import run_with_draws
 
-        if len(names) != 1:
+        if scenarios is not None and len(scenarios) != 1:
             fail("--draws runs one scenario at a time; name one")
         if decompose is not None:
             fail("--decompose and --draws do not combine; run them separately")
+        if world_option:
+            fail("--world-option does not combine with --draws; name a world that needs no options")
         run_with_draws(
-            names[0],
+            scenarios[0] if scenarios else DEFAULT_SCENARIO,
             world=world,
             years=years,
             out=out,
@@ -181,6 +185,7 @@ def run(
         return
     if scheduler is not None or executor != Executor.local:
         fail("--executor and --scheduler apply to --draws; add --draws N")
+    names = scenarios or list(DEFAULT_SCENARIOS)
     try:
         options = parse_option_items(world_option)
         yrs = parse_years(years)

@@ -185,7 +185,7 @@ class Scenario:
         head = {k: v for k, v in self.to_dict().items() if k != "measures"}
         head["composed_from"] = list(self.files)
         text = [
-            "# composed scenario: measures in the order applied; later ones override earlier ones",
+            "# composed scenario: measures in the order applied; wedges compound, set/ban/lift overwrite",
             yaml.safe_dump(head, sort_keys=False, width=100).rstrip(),
         ]
         text.append("measures:" if self.measures else "measures: []")

@@ -12,8 +12,12 @@ import pandas as pd
 from tradewar.policy import Scenario, YearPolicy
 from tradewar.world.world import World
 
-#: The scenario `tradewar run` runs without arguments.
+#: The conflict scenario: what :func:`~tradewar.runs.run_scenario` runs by default.
 DEFAULT_SCENARIO = "trade-war-2026"
+#: The scenarios `tradewar run` runs without arguments: the conflict and the industrial
+#: policies side by side, so that the headline never mixes the two (issue 11);
+#: ``trade-war-and-industrial-policy`` runs both together.
+DEFAULT_SCENARIOS = ("trade-war-2026", "industrial-policy-2026-2030")
 #: The World it runs on.
 DEFAULT_WORLD = "default"
 #: The deficit rule of a run when neither the caller nor the scenario (or its includes)

@@ -64,6 +64,7 @@ from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
     DEFAULT_DEFICITS,
     DEFAULT_SCENARIO,
+    DEFAULT_SCENARIOS,
     DEFICIT_RULES,
     REGION_COLUMNS,
     Progress,
@@ -336,7 +337,7 @@ def check_distinct_names(scenarios: Sequence[Scenario]) -> None:
 
 
 def run_scenarios(
-    scenarios: Sequence[str | Path | Scenario] = (DEFAULT_SCENARIO,),
+    scenarios: Sequence[str | Path | Scenario] = DEFAULT_SCENARIOS,
     world: str | World | None = None,
     years: Sequence[int] | str | None = None,
     *,
