@@ -90,9 +90,9 @@ def sweep_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--years",
             "2026",
             "--grid",
-            "china-tariffs-on-us-goods.magnitude=0:30:3",
+            "retaliation-10pct.magnitude=0:30:3",
             "--grid",
-            "bis-chip-equipment-licences.magnitude=40,80",
+            "bis-chip-tool-licences.magnitude=10,40",
             "--out",
             str(out),
         ],
@@ -104,10 +104,10 @@ def sweep_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_sweep_writes_one_table_and_a_heatmap(sweep_out: Path) -> None:
     t = pd.read_parquet(sweep_out / "sweep.parquet")
-    grid = ["china-tariffs-on-us-goods.magnitude", "bis-chip-equipment-licences.magnitude"]
+    grid = ["retaliation-10pct.magnitude", "bis-chip-tool-licences.magnitude"]
     assert sorted(t[grid[0]].unique()) == [0.0, 15.0, 30.0]
     assert t.groupby(grid).ngroups == 6 and t["converged"].all()
-    usa = t[(t["region"] == "USA") & (t[grid[1]] == 80)].sort_values(grid[0])
+    usa = t[(t["region"] == "USA") & (t[grid[1]] == 40)].sort_values(grid[0])
     # China's retaliation against US goods lowers US welfare
     assert usa["welfare_pct"].is_monotonic_decreasing
     summary = json.loads((sweep_out / "summary.json").read_text())

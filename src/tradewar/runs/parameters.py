@@ -45,7 +45,7 @@ class Parameter:
 
     Attributes
     ----------
-    name: ``theta.SEM``, ``bis-chip-equipment-licences.magnitude``, ``sigma``, ...
+    name: ``theta.SEM``, ``bis-chip-tool-licences.magnitude``, ``sigma``, ...
     kind: ``theta`` | ``magnitude`` | ``return`` | ``elasticity``.
     central: the value of the run as written (the World's theta, the scenario's number).
     low, high: the support; equal to ``central`` for a number without a range.
