@@ -321,6 +321,7 @@ def test_cli_decompose_writes_contributions_and_waterfall(tmp_path: Path, world:
     assert _sum_error(t) <= SUM_TOL
     html = (out / "report.html").read_text()
     assert "s0-waterfall" in html and "EV (USD bn)" in html
+    assert "trade change (USD bn)" in html and "real output change (USD bn)" in html
     bad = CliRunner().invoke(app, [*args, "--decompose", "sector"])
     assert bad.exit_code != 0
 
@@ -359,3 +360,51 @@ def test_financed_programme_is_decomposed(world: World) -> None:
     assert _sum_error(d.table) <= SUM_TOL
     w = _welfare(d.table, "R002")
     assert abs(w[w.index.str.endswith("programme")].iloc[0]) > 1e-6
+
+
+def test_pooled_quota_and_quota_ban_are_decomposed(world: World) -> None:
+    """Quota limits move from the baseline quantity to the limit (a ban: to zero)."""
+    pooled = """
+    - name: pooled
+      type: quota
+      imposer: R000
+      target: all
+      sectors: [S000]
+      pooled: true
+      magnitude: {unit: percent, value: 60}
+      years: 2026-
+      assumption: test
+    """
+    ban = """
+    - name: quota-ban
+      type: quota
+      imposer: R001
+      target: R002
+      sectors: [S001]
+      magnitude: {unit: percent, value: 0}
+      years: 2026-
+      assumption: test
+    """
+    run = run_scenario(
+        load_scenario_text(_scenario([pooled, ban, _tariff("t", "R002", "R000", "all", 20)])), world
+    )
+    d = decompose_run(run)
+    assert _sum_error(d.table) <= SUM_TOL
+    fl = d.table[(d.table["variable"] == "trade_change_usd_bn") & (d.table["origin"] == "R001")]
+    banned = fl[(fl["region"] == "R002") & (fl["sector"] == "S001")].set_index("measure")
+    # the banned flow disappears, and the ban is what removes it
+    assert banned["total"].iloc[0] < 0
+    share = (
+        banned.loc[banned.index.str.endswith("quota-ban"), "contribution"].iloc[0] / banned["total"].iloc[0]
+    )
+    assert share > 0.9
+
+
+def test_years_with_the_same_shocks_reuse_the_contributions(world: World) -> None:
+    sc = load_scenario_text(_scenario([_tariff("a", "R000", "R001", "all", 30)], years="2026-2027"))
+    run = run_scenario(sc, world)
+    d = decompose_run(run)
+    assert [y.solves > 0 for y in d.years] == [True, False]
+    full = decompose_run(run, reuse=False)
+    assert all(y.solves > 0 for y in full.years)
+    np.testing.assert_allclose(d.table["contribution"], full.table["contribution"], rtol=0, atol=1e-12)

@@ -128,3 +128,11 @@ def test_game_report_is_styled(bundle: Path, tmp_path: Path) -> None:
     headers = re.findall(r"<th>([^<]*)</th>", page)
     assert headers and not [h for h in headers if "_" in h]  # no snake_case column names
     assert "welfare vs. trade war (%)" in headers and "Which outcomes each player prefers" in page
+    assert "<td>Nash bargaining</td>" in page
+
+
+def test_players_all_means_every_region(bundle: Path) -> None:
+    from tradewar.cli.game_cmd import _players
+
+    model = game_model(f"bundle:{bundle}").model
+    assert _players(model, ["all"]) == _players(model, None) == list(model.regions)

@@ -95,3 +95,22 @@ def test_unbalanced_bundle_is_reported(tmp_path: Path) -> None:
     _assert_clean_error(
         ["world", "info", str(path)], "accounts do not balance", "'R001'", "'S001'", "imbalance"
     )
+
+
+def test_info_calibration() -> None:
+    res = runner.invoke(app, ["world", "info", "default", "--calibration"], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert "targets within tolerance" in res.output and "goods:USA>CHN" in res.output
+    assert "outside" in res.output  # the documented miss is shown, not hidden
+    csv = runner.invoke(app, ["world", "info", "default", "--calibration", "--csv"])
+    assert csv.exit_code == 0
+    assert csv.stdout.splitlines()[0].startswith("key,kind,what,world,observed,unit,error")
+
+
+def test_info_calibration_without_a_report(tmp_path: Path) -> None:
+    from tradewar.world.bundle import write_bundle
+    from tradewar.world.synthetic import synthetic_world
+
+    write_bundle(synthetic_world(2, 2), tmp_path / "w")
+    res = runner.invoke(app, ["world", "info", str(tmp_path / "w"), "--calibration"])
+    assert res.exit_code != 0 and "no calibration report" in res.output

@@ -127,6 +127,10 @@ def run_with_draws(
         console.print(
             f"[yellow]note:[/yellow] world {dr.run.world_spec!r} is stylized: not for policy conclusions"
         )
+    console.print(
+        "[yellow]note:[/yellow] draws follow the comparative-static path (every year against the "
+        "base year), not the recursive-dynamic one"
+    )
     console.print(_band_table(dr))
     console.print(
         f"{dr.n} draws of {len(dr.parameters)} parameters ({sampler}, seed {seed}) on {executor} "

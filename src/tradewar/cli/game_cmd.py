@@ -73,7 +73,8 @@ WorldOptionOpt = Annotated[
     typer.Option("--world-option", help="reader option of the world, KEY=VALUE (repeatable), e.g. year=2000"),
 ]
 PlayersOpt = Annotated[
-    list[str] | None, typer.Option("--players", help="region codes (repeat or comma-separate); default all")
+    list[str] | None,
+    typer.Option("--players", help="region codes (repeat or comma-separate), or all (the default)"),
 ]
 InstrumentOpt = Annotated[
     Instrument,
@@ -127,10 +128,9 @@ def _setup(
 
 #: What a command-line user can do when a game's solver fails, by command.
 _CONVERGENCE_FIX = {
-    "optimal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
-    "nash": "allow more best-response rounds (--max-iter), loosen --tol, or choose a coarser "
-    "--instrument (sector, uniform)",
-    "deal": "lower the tariff bound (--upper) or choose a coarser --instrument (sector, uniform)",
+    "optimal": "try another --instrument (sector, partner, uniform) or a lower tariff bound (--upper)",
+    "nash": "allow more best-response rounds (--max-iter), loosen --tol, or try another --instrument",
+    "deal": "try another --instrument (sector, partner, uniform) or a lower tariff bound (--upper)",
 }
 
 
@@ -153,6 +153,8 @@ def _players(model: TariffGameModel, players: list[str] | None) -> list[str]:
     if not players:
         return list(model.regions)
     out = [p.strip() for item in players for p in item.split(",") if p.strip()]
+    if "all" in out:  # `all` means every region, as in scenario files
+        return list(model.regions)
     from tradewar.strategy._protocol import region_index
 
     for p in out:

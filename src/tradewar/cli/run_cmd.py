@@ -19,19 +19,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradewar.cli._errors import fail
-from tradewar.errors import TradewarError
+from tradewar.errors import ScenarioError, TradewarError
 from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
+    DEFAULT_DYNAMICS,
     DEFAULT_SCENARIO,
     DEFAULT_SCENARIOS,
     check_distinct_names,
+    decompose_run,
     parse_years,
     run_scenarios,
     scenario_years,
     write_outputs,
 )
-from tradewar.runs.decompose import decompose_run
 from tradewar.world.load import parse_option_items, stylized_notice
 from tradewar.world.world import World
 
@@ -143,6 +144,17 @@ def run(
     fixed_theta: Annotated[
         bool, typer.Option("--fixed-theta", help="Hold theta at the World's values in the draws.")
     ] = False,
+    dynamics: Annotated[
+        bool | None,
+        typer.Option(
+            "--dynamics/--static",
+            help="Recursive-dynamic path (capacity, investment, short-run trade elasticities "
+            "rising to long-run ones, and the long-run steady state; docs/dynamics.md) or "
+            "comparative statics year by year. Default: the scenario's `dynamics:` key, else "
+            "dynamic, except with --decompose (which decomposes the static years).",
+            show_default=False,
+        ),
+    ] = None,
     decompose: Annotated[
         DecomposeBy | None,
         typer.Option(
@@ -166,6 +178,8 @@ def run(
             fail("--decompose and --draws do not combine; run them separately")
         if world_option:
             fail("--world-option does not combine with --draws; name a world that needs no options")
+        if dynamics:
+            fail("--draws follows the comparative-static path; drop --dynamics (or add --static)")
         run_with_draws(
             scenarios[0] if scenarios else DEFAULT_SCENARIO,
             world=world,
@@ -187,6 +201,12 @@ def run(
         fail("--executor and --scheduler apply to --draws; add --draws N")
     names = scenarios or list(DEFAULT_SCENARIOS)
     try:
+        if dynamics and decompose is not None:
+            raise ScenarioError(
+                "--decompose splits the static years; it cannot decompose a dynamic path",
+                field="decompose",
+                fix="add --static, or drop --decompose",
+            )
         options = parse_option_items(world_option)
         yrs = parse_years(years)
         loaded = [load_scenario(n) for n in names]
@@ -212,9 +232,17 @@ def run(
                 data_dir=data_dir,
                 progress=progress,
                 deficits=deficits.value if deficits else None,
+                dynamics=dynamics,
+                default_dynamics=DEFAULT_DYNAMICS and decompose is None,
                 world_options=options,
             )
             decompositions = []
+            if decompose is not None and any(r.is_dynamic for r in runs):
+                raise ScenarioError(
+                    "--decompose splits the static years; the scenario asks for a dynamic path",
+                    field="decompose",
+                    fix="add --static, or drop --decompose",
+                )
             if decompose is not None:
                 bar.update(task, completed=0, description="decomposing")
                 for r in runs:
@@ -251,5 +279,10 @@ def run(
         )
     files = "regions.csv, sectors.csv, flows.parquet, summary.json"
     files += ", contributions.csv" if decompositions else ""
+    files += (
+        ", capacity.csv, long_run_regions.csv, long_run_sectors.csv"
+        if any(r.is_dynamic for r in runs)
+        else ""
+    )
     files += "" if no_report else ", report.html"
     console.print(f"wrote {files} to {dest}")

@@ -1,6 +1,8 @@
 """``tradewar world``: inspect, build and download baseline worlds.
 
-* ``world info WORLD [--json | --csv]``: what a World holds and whether it balances.
+* ``world info WORLD [--json | --csv] [--calibration]``: what a World holds and whether it
+  balances; ``--calibration`` prints its calibration report instead (every observed
+  target with the World's value, the observed value, the error and the source).
   WORLD is a shipped name (``default``), a bundle folder, or ``FORMAT:PATH`` (for example
   ``cp2015:../shared/data/cp2015_nafta``); see :func:`tradewar.world.load.load_world`.
 * ``world build SOURCE --regions MAP --sectors MAP [--trade HS6] --out BUNDLE``: a bundle
@@ -30,7 +32,14 @@ from tradewar.world.build import (
 )
 from tradewar.world.calibration import calibration_summary
 from tradewar.world.describe import describe_world, region_table, sector_table
-from tradewar.world.load import FORMATS, SHIPPED, load_world, parse_option_items, stylized_notice
+from tradewar.world.load import (
+    FORMATS,
+    SHIPPED,
+    calibration_report_path,
+    load_world,
+    parse_option_items,
+    stylized_notice,
+)
 
 app = typer.Typer(help="Inspect, build and download baseline worlds.", no_args_is_help=True)
 
@@ -54,6 +63,14 @@ def info(
     csv: Annotated[
         bool, typer.Option("--csv", help="write the region x sector table (output, VA, trade) as CSV")
     ] = False,
+    calibration: Annotated[
+        bool,
+        typer.Option(
+            "--calibration",
+            help="print the calibration report (observed targets, the World's values, errors, "
+            "sources); with --csv as CSV",
+        ),
+    ] = False,
     data_dir: Annotated[
         str | None, typer.Option("--data-dir", help="reference data root for a FORMAT without a path")
     ] = None,
@@ -69,6 +86,10 @@ def info(
 ) -> None:
     """Regions, sectors, totals, provenance and account checks of WORLD."""
     exclusive(csv=csv, json_out=json_out)
+    if calibration:
+        exclusive(calibration=calibration, json_out=json_out)
+        _calibration(world, csv=csv)
+        return
     with user_errors():
         w = load_world(world, data_dir=data_dir, **parse_option_items(option))
         described = describe_world(w)
@@ -89,6 +110,50 @@ def info(
         _print(w, described)
     if not all(c["ok"] for c in described["account_checks"]):
         raise typer.Exit(1)
+
+
+def _calibration(spec: str, *, csv: bool) -> None:
+    """Print the calibration report of ``spec`` (rich table, or CSV to stdout)."""
+    import pandas as pd
+
+    with user_errors():
+        path = calibration_report_path(spec)
+        table = pd.read_csv(path)
+    if csv:
+        table.to_csv(sys.stdout, index=False, float_format="%.6g")
+        return
+    out = Console()
+    out.print(f"[bold]Calibration of {spec!r}[/bold] ({path})", highlight=False)
+    out.print(calibration_summary(table), markup=False, highlight=False)
+    grid = Table(title="Observed targets (error = world - observed)", title_justify="left")
+    wide = out.width >= 150  # narrow terminals: no description and source columns
+    cols = [("key", "left"), ("what", "left"), ("world", "right"), ("observed", "right"), ("unit", "left")]
+    cols += [("error %", "right"), ("tolerance", "right"), ("", "left"), ("source", "left")]
+    shown = [c for c in cols if wide or c[0] not in ("what", "source")]
+    for col, just in shown:
+        grid.add_column(
+            col,
+            justify=just,  # type: ignore[arg-type]
+            overflow="fold" if col == "what" else "ellipsis",
+            no_wrap=col != "what",
+            min_width=26 if col == "key" else None,
+            max_width=40 if col == "source" else None,
+        )
+    for row in table.itertuples(index=False):
+        tol = f"{100 * row.tolerance:.3g} %" if row.unit != "fraction" else f"{row.tolerance:.3g}"
+        cells = {
+            "key": str(row.key),
+            "what": str(row.what),
+            "world": _num(float(row.world)),
+            "observed": _num(float(row.observed)),
+            "unit": str(row.unit),
+            "error %": f"{float(row.error_pct):+.2f}",
+            "tolerance": tol,
+            "": "[green]ok[/green]" if bool(row.within) else "[red]outside[/red]",
+            "source": str(row.source),
+        }
+        grid.add_row(*(cells[c] for c, _ in shown))
+    out.print(grid)
 
 
 def _num(v: float) -> str:

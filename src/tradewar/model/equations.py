@@ -32,10 +32,71 @@ def log_unit_cost(
     .. math:: \ln \hat c_{nj} = \gamma_{nj} \ln \hat w_n
               + \sum_k \gamma_{nkj} \ln \hat P_{nk} - \ln \hat A_{nj}
 
-    (``ĉ/Â`` is the effective cost; ``log_A = 0`` gives the paper's ĉ.)
+    (``ĉ/Â`` is the effective cost; ``log_A = 0`` gives the paper's ĉ.) ``log_w`` is ``[n]``,
+    or ``[n, j]`` for the price of value added with a specific factor
+    (:func:`log_value_added_price`).
     """
     io = np.matmul(log_P[:, None, :], gamma_io)[:, 0, :]
-    return gamma_va * log_w[:, None] + io - log_A
+    lw = log_w[:, None] if log_w.ndim == 1 else log_w
+    return gamma_va * lw + io - log_A
+
+
+def log_value_added_price(
+    log_w: FloatArray, log_r: FloatArray, beta: FloatArray, one_minus_s: FloatArray | None = None
+) -> FloatArray:
+    r"""Price of value added with sector-specific capital, in logs (``[n, j]``).
+
+    CES between labour and capital with elasticity ``s`` (``one_minus_s = 1 - s``; None or 0:
+    Cobb-Douglas):
+
+    .. math:: \hat p^V_{nj} = \big((1-\beta_{nj}) \hat w_n^{1-s}
+              + \beta_{nj} \hat r_{nj}^{1-s}\big)^{1/(1-s)},
+              \qquad s = 1:\ \ln \hat p^V = (1 - \beta) \ln \hat w + \beta \ln \hat r
+    """
+    if one_minus_s is None or not one_minus_s.any():
+        return np.asarray(log_w[:, None] + beta * (log_r - log_w[:, None]))
+    log_x = np.stack([np.broadcast_to(log_w[:, None], log_r.shape), log_r], axis=1)
+    weights = np.stack([1.0 - beta, beta], axis=1)
+    return log_ces_mean(log_x, weights, one_minus_s, axis=1)
+
+
+def capital_income_share(
+    log_r: FloatArray, log_v: FloatArray, beta: FloatArray, one_minus_s: FloatArray | None = None
+) -> FloatArray:
+    r"""Capital's share of value added in the counterfactual.
+
+    .. math:: \beta'_{nj} = \beta_{nj} (\hat r_{nj}/\hat p^V_{nj})^{1-s_{nj}}
+    """
+    if one_minus_s is None or not one_minus_s.any():
+        return beta
+    return np.asarray(beta * np.exp(one_minus_s * (log_r - log_v)))
+
+
+def log_rental_target(
+    Y: FloatArray,
+    gamma_va_new: FloatArray,
+    va0: FloatArray,
+    log_K: FloatArray,
+    log_v: FloatArray | None = None,
+    one_minus_s: FloatArray | None = None,
+) -> FloatArray:
+    r"""Rental of capacity implied by sales, in logs, from capital income ``r K = β' × value added``.
+
+    With :math:`T = \ln(\gamma'_{nj} Y'_{nj}) - \ln(\gamma_{nj} Y_{nj}) - \ln \hat K_{nj}` and
+    :math:`\beta'/\beta = (\hat r/\hat p^V)^{1-s}`:
+
+    .. math:: \ln \hat r_{nj} = \frac{T_{nj} - (1 - s_{nj}) \ln \hat p^V_{nj}}{s_{nj}}
+              \qquad (s = 1:\ \ln \hat r = T)
+
+    ``va0 = γ Y`` (baseline value added); 0 where the baseline has none.
+    """
+    ok = va0 > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        va_hat = np.where(ok, gamma_va_new * Y / np.where(ok, va0, 1.0), 1.0)
+    T = np.log(np.maximum(va_hat, 1e-300)) - log_K
+    if one_minus_s is not None and log_v is not None and one_minus_s.any():
+        T = (T - one_minus_s * log_v) / (1.0 - one_minus_s)
+    return np.asarray(np.where(ok, T, 0.0))
 
 
 def log_pi_kappa(pi: FloatArray, theta: FloatArray, log_kappa: FloatArray) -> FloatArray:
@@ -316,6 +377,7 @@ def nested_ces_cost(
     (ln ĉ (effective, i.e. ``ln ĉ^b - ln Â``), g' [n, j], γ' [n, k, j])
     """
     N, J = gamma_va.shape
+    lw = log_w[:, None] if log_w.ndim == 1 else log_w  # [n, j]: the value-added price
     # a nest whose elasticities are all 1 takes its Cobb-Douglas form directly (one
     # matrix product, shares unchanged): the engine at elasticity 1 costs what CD costs
     lower: FloatArray | None = None
@@ -332,13 +394,13 @@ def nested_ces_cost(
             b = gamma_io.sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 lPM = np.where(b > 0, io / np.where(b > 0, b, 1.0), 0.0)
-        log_x = np.stack([np.broadcast_to(log_w[:, None], (N, J)), lPM], axis=1)
+        log_x = np.stack([np.broadcast_to(lw, (N, J)), lPM], axis=1)
         weights = np.stack([gamma_va, b], axis=1)
         lcb = log_ces_mean(log_x, weights, one_minus_sigma, axis=1)
-        g_new = gamma_va * np.exp(one_minus_sigma * (log_w[:, None] - lcb))
+        g_new = gamma_va * np.exp(one_minus_sigma * (lw - lcb))
         upper = np.exp(one_minus_sigma * (lPM - lcb))
     else:
-        lcb = gamma_va * log_w[:, None] + io
+        lcb = gamma_va * lw + io
         g_new = gamma_va
     # γ' = γ (P̂M/ĉb)^(1-σ) (P̂_k/P̂M)^(1-ε): exactly γ where σ = ε = 1
     gio_new = gamma_io

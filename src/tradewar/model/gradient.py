@@ -125,6 +125,13 @@ def _check_scope(base: Baseline, shock: Shock) -> None:
             field="technology",
             fix="drop the technology (or use finite differences of solve() for CES)",
         )
+    if shock.capital is not None and not shock.capital.is_zero:
+        raise ModelError(
+            "exact tariff gradients cover labour as the only factor; the shock has "
+            "sector-specific capital (capital shares > 0)",
+            field="capital",
+            fix="drop the capital (or use finite differences of solve() with capital)",
+        )
     if shock.financing is not None:
         raise ModelError(
             "exact tariff gradients do not cover financing charges",

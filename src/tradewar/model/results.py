@@ -25,6 +25,7 @@ from tradewar.model import equations as eq
 from tradewar.model.baseline import Baseline, FloatArray
 
 if TYPE_CHECKING:
+    from tradewar.model.capital import Capital
     from tradewar.model.quotas import QuotaSystem
     from tradewar.model.shock import Shock
     from tradewar.model.technology import Technology
@@ -91,6 +92,12 @@ class Equilibrium:
     #: quantities ``q_g`` of the quota groups (baseline value units)
     quota_quantity: FloatArray | None = None
     technology: Technology | None = None
+    #: sector-specific capital used (None: labour only, β = 0)
+    capital: Capital | None = None
+    #: log rental of capacity ln r̂ ``[n, j]`` (None without capital)
+    log_r: FloatArray | None = None
+    #: capacity K̂ ``[n, j]``: given, or adjusted in the long run (None without capital)
+    capacity_hat: FloatArray | None = None
     #: financing charges paid ``T'_n`` (current prices; ``income`` is net of them), None
     #: without financing (see :meth:`~tradewar.model.Shock.with_financing`)
     charge: FloatArray | None = None
@@ -197,6 +204,16 @@ class Equilibrium:
         return pd.DataFrame(rows, columns=cols)
 
     @property
+    def rental_hat(self) -> FloatArray:
+        """Rental of capacity r̂ ``[n, j]`` (ones without specific capital)."""
+        return np.ones_like(self.Y) if self.log_r is None else np.exp(self.log_r)
+
+    @property
+    def capacity(self) -> FloatArray:
+        """Capacity K̂ ``[n, j]`` (ones without specific capital)."""
+        return np.ones_like(self.Y) if self.capacity_hat is None else self.capacity_hat
+
+    @property
     def P_hat(self) -> FloatArray:
         """Sector price indices P̂[n, j]."""
         return np.exp(self.log_P)
@@ -263,7 +280,11 @@ class Equilibrium:
 
     @property
     def sectors(self) -> pd.DataFrame:
-        """One row per (region, sector): gross output before/after, producer price change."""
+        """One row per (region, sector): gross output before/after, producer price change.
+
+        ``rental_hat`` and ``capacity_hat`` are the rental and the stock of sector-specific
+        capital (1 without it).
+        """
         b = self.baseline
         y0 = b.output
         price = self.c_hat / self._A_hat
@@ -278,6 +299,8 @@ class Equilibrium:
                 "output_change_pct": (100.0 * (nominal / price - 1.0)).reshape(-1),
                 "price_hat": price.reshape(-1),
                 "price_index_hat": self.P_hat.reshape(-1),
+                "rental_hat": self.rental_hat.reshape(-1),
+                "capacity_hat": self.capacity.reshape(-1),
             },
             index=idx,
         )
@@ -355,7 +378,8 @@ class Equilibrium:
             gamma_va=self.gamma_va_cf,
             gamma_io=self.gamma_io_cf,
             alpha=self.final_spending / self.final_spending.sum(axis=1, keepdims=True),
-            wL=self.w_hat * b.wL,
+            # value added (labour and capital income) of the counterfactual
+            wL=self.w_hat * b.wL if self.capital is None else (self.gamma_va_cf * self.Y).sum(axis=1),
             D=self.D,
             theta=b.theta,
             unit=b.unit,

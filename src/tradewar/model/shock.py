@@ -18,6 +18,9 @@ A :class:`Shock` holds the *counterfactual levels* of the policy instruments and
 ``technology``
     optional nested-CES elasticities (:class:`~tradewar.model.technology.Technology`);
     ``None`` = Cobb-Douglas.
+``capital``
+    optional sector-specific capital (:class:`~tradewar.model.capital.Capital`: capital
+    shares and capacity); ``None`` = labour is the only factor (Caliendo-Parro).
 ``deficits``
     ``"zero"`` (Caliendo-Parro main case: D' = 0), ``"fixed"`` (D'/Σ_n w'L = D/Σ_n wL,
     footnote 47), ``"data"`` (D' = D in baseline units; with tradewar's numeraire, world
@@ -43,6 +46,7 @@ from tradewar.errors import ScenarioError, UnknownCodeError
 
 if TYPE_CHECKING:
     from tradewar.model.baseline import Baseline
+    from tradewar.model.capital import Capital
     from tradewar.model.technology import Technology
     from tradewar.world.world import World
 
@@ -118,6 +122,7 @@ class Shock:
     description: tuple[str, ...] = ()
     quotas: tuple[Quota, ...] = ()
     technology: Technology | None = None
+    capital: Capital | None = None
     #: investment spending G[region, sector] financed by lump-sum charges, World value
     #: unit at baseline prices (row sums: the charges T_n); None = no charge
     financing: xr.DataArray | None = None
@@ -315,6 +320,21 @@ class Shock:
                 fix="build it with Technology.cobb_douglas(world) from the same World",
             )
         return self._with(f"technology={technology!r}", technology=technology)
+
+    def with_capital(self, capital: Capital | None) -> Shock:
+        """Sector-specific capital and capacity for the counterfactual (``None`` = none)."""
+        if capital is not None and (
+            [str(r) for r in capital.share["region"].values] != self.regions
+            or [str(s) for s in capital.share["sector"].values] != self.sectors
+        ):
+            from tradewar.errors import ModelError
+
+            raise ModelError(
+                "the capital's regions/sectors do not match the shock's",
+                field="capital",
+                fix="build it with Capital.default(world) from the same World",
+            )
+        return self._with(f"capital={capital!r}", capital=capital)
 
     def with_financing(
         self,

@@ -46,6 +46,7 @@ so ``welfare_pct`` equals gegravity's real GDP change.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -54,6 +55,7 @@ import xarray as xr
 from tradewar.errors import ConvergenceError, ModelError
 from tradewar.model import equations as eq
 from tradewar.model.baseline import Baseline, FloatArray
+from tradewar.model.capital import Capital
 from tradewar.model.quotas import QuotaSystem
 from tradewar.model.results import Equilibrium, SolverRecord
 from tradewar.model.shock import Shock
@@ -65,9 +67,9 @@ if TYPE_CHECKING:
 Closure = Literal["exact", "fixed_expenditure"]
 
 
-def ordered(a: xr.DataArray, dims: tuple[str, ...]) -> FloatArray:
-    """The values of ``a`` with its axes in the order ``dims`` (NumPy, no copy where possible)."""
-    return np.transpose(np.asarray(a.values, dtype=float), [a.dims.index(d) for d in dims])
+def _in_order(a: xr.DataArray, dims: tuple[str, ...]) -> FloatArray:
+    """The values of ``a`` with its axes in ``dims`` order (a NumPy view, no label work)."""
+    return np.asarray(np.transpose(a.values, [a.dims.index(d) for d in dims]), dtype=float)
 
 
 def shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -80,11 +82,11 @@ def shock_arrays(base: Baseline, shock: Shock) -> tuple[FloatArray, FloatArray, 
             expected=f"regions {regions[:5]}..., sectors {sectors[:5]}...",
             fix="build the shock with Shock.none(world) from the same World",
         )
-    tau_new = 1.0 + ordered(shock.tariff, ("region", "origin", "product"))
-    d_hat = ordered(shock.trade_cost, ("region", "origin", "product"))
+    tau_new = 1.0 + _in_order(shock.tariff, ("region", "origin", "product"))
+    d_hat = _in_order(shock.trade_cost, ("region", "origin", "product"))
     with np.errstate(divide="ignore"):
         log_kappa = np.log(tau_new / base.tau) + np.log(d_hat)
-    log_A = np.log(ordered(shock.productivity, ("region", "sector")))
+    log_A = np.log(_in_order(shock.productivity, ("region", "sector")))
     return np.asarray(tau_new, dtype=float), log_kappa, log_A
 
 
@@ -100,6 +102,7 @@ def solve(
     check_tol: float | None = None,
     technology: Technology | None = None,
     initial: Equilibrium | None = None,
+    capital: Capital | None = None,
 ) -> Equilibrium:
     """Counterfactual equilibrium of ``model`` (a World or a :class:`Baseline`) under ``shock``.
 
@@ -120,6 +123,9 @@ def solve(
     initial: a warm start: an equilibrium of the same baseline (for example of a nearby
         shock) whose wages, price indices, expenditures and quota wedges start the
         iteration; the solution does not depend on it, only the number of passes.
+    capital: sector-specific capital (:class:`~tradewar.model.capital.Capital`: shares β,
+        capacity K̂, mode); default: the shock's, else none (β = 0, Caliendo-Parro).
+        Giving both raises. Needs the exact closure.
 
     Returns
     -------
@@ -143,6 +149,12 @@ def solve(
         )
     tech = technology if technology is not None else shock.technology
     ces = _ces_arrays(base, tech)
+    if capital is not None and shock.capital is not None and capital is not shock.capital:
+        raise ModelError(
+            "capital was given both to solve() and in the shock", field="capital", fix="give it in one place"
+        )
+    cap_obj = capital if capital is not None else shock.capital
+    cap = _capital_arrays(base, cap_obj, closure, 0.0 if ces is None else ces[2])
     quotas = QuotaSystem.build(base, shock.quotas) if shock.quotas else None
     if quotas is not None and closure == "fixed_expenditure":
         raise ModelError(
@@ -174,7 +186,10 @@ def solve(
     buffer = np.empty_like(log_pi_kappa)
 
     nX = N + 2 * nP
+    nV = nX + (quotas.n_groups if quotas is not None else 0)
     theta_cells = theta[quotas.sector] if quotas is not None else np.zeros(0)
+    # labour income: all of value added without specific capital
+    labour0 = base.wL if cap is None else cap.labour0
     G_inv = _financing_array(base, shock)
     G_zero = np.zeros((N, J))
     if G_inv is not None and fixed_exp:
@@ -188,14 +203,19 @@ def solve(
         lw = u[:N]
         lP = u[N : N + nP].reshape(N, J)
         X = u[N + nP : nX].reshape(N, J) * X_scale
+        lv = lw  # price of value added: the wage, or with capital p^V = w^(1-β) r^β
+        lr = np.zeros(0)
+        if cap is not None:
+            lr = u[nV:].reshape(N, J) if cap.mode == "stock" else cap.log_investment_price(lP)
+            lv = eq.log_value_added_price(lw, lr, cap.beta, cap.one_minus_s)
         if ces is None:
-            lc = eq.log_unit_cost(lw, lP, base.gamma_va, base.gamma_io, log_A)
+            lc = eq.log_unit_cost(lv, lP, base.gamma_va, base.gamma_io, log_A)
             gva, gio = base.gamma_va, base.gamma_io
         else:
-            lc, gva, gio = eq.nested_ces_cost(lw, lP, log_A, base.gamma_va, *ces)
+            lc, gva, gio = eq.nested_ces_cost(lv, lP, log_A, base.gamma_va, *ces)
         extra = None
         if quotas is not None:
-            v = np.maximum(u[nX:], 0.0)
+            v = np.maximum(u[nX:nV], 0.0)
             extra = (quotas.cell, -theta_cells * v[quotas.group])
         lP_new, pi_tau = eq.trade_block(log_pi_kappa, lc, lP, theta, inv_tau, out=buffer, extra=extra)
         Y, R = eq.sales_and_revenue(pi_tau, X)
@@ -207,12 +227,21 @@ def solve(
             minus, rent_income = quotas.sales_and_rent_income(rent, N, J)
             Y = Y - minus
         w = np.exp(lw)
-        D = eq.deficits(shock.deficits, base.D, w, base.wL)
-        income = income0 if fixed_exp else w * base.wL + R + rent_income + D
+        D = eq.deficits(shock.deficits, base.D, w, labour0)
+        income = income0 if fixed_exp else w * labour0 + R + rent_income + D
         charge = np.zeros(N)
         if G_inv is not None:
             spend, charge = eq.financed_spending(G_inv, lP)
             income = income - charge
+        r_new = np.zeros(0)
+        if cap is not None:
+            beta_new = eq.capital_income_share(lr, lv, cap.beta, cap.one_minus_s)
+            capital_income = beta_new * gva * Y
+            income = income + capital_income.sum(axis=1)
+            if cap.mode == "stock":
+                # damped rental update: the map r <- Y(r)/K has slope about -θ β γ
+                target = eq.log_rental_target(Y, gva, cap.va0, cap.log_K, lv, cap.one_minus_s)
+                r_new = (lr + cap.step * (target - lr)).reshape(-1)
         X_new = eq.expenditure(Y, gio, base.alpha, income)
         if G_inv is not None:
             X_new = X_new + spend
@@ -224,9 +253,9 @@ def solve(
             # trade balance (CP eq. C2): exports - imports + D' = 0, relative to wages;
             # rents received count as export earnings (or reduce the import bill)
             excess = eq.trade_balance_excess(Y, X, R, D, rent_income)
-            lw_new = eq.wage_step(lw, excess, base.wL, step)
-        lw_new = eq.numeraire(lw_new, base.wL)
-        out = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / X_scale).reshape(-1), v_new])
+            lw_new = eq.wage_step(lw, excess, labour0, step)
+        lw_new = eq.numeraire(lw_new, labour0)
+        out = np.concatenate([lw_new, lP_new.reshape(-1), (X_new / X_scale).reshape(-1), v_new, r_new])
         parts = {
             "lc": lc,
             "lP": lP_new,
@@ -243,10 +272,14 @@ def solve(
             "gamma_io": gio,
             "q": q,
             "v": v_new,
+            "lr": lr,
         }
+        if cap is not None:
+            parts["beta_new"] = beta_new
+            parts["lv"] = lv
         return out, parts
 
-    u = _start(base, initial, X_start, X_scale, quotas)
+    u = _start(base, initial, X_start, X_scale, quotas, cap)
     g, parts = G(u)
     f = g - u
     res = float(np.max(np.abs(f)))
@@ -307,9 +340,9 @@ def solve(
     converged = bool(np.isfinite(res) and res < max(tol, 10 * tol))
     w_hat = np.exp(u[:N])
     X_new = u[N + nP : nX].reshape(N, J) * X_scale
-    checks = _checks(base, w_hat, X_new, parts, fixed_exp)
+    checks = _checks(base, w_hat, X_new, parts, fixed_exp, labour0, parts.get("beta_new"))
     wedge = np.zeros((N, N, J))
-    v_final = np.maximum(u[nX:], 0.0)
+    v_final = np.maximum(u[nX:nV], 0.0)
     if quotas is not None:
         # complementarity ω ≥ 0, q ≤ Q, ω (Q - q) = 0, relative to the limits
         checks["quota_complementarity"] = quotas.complementarity(v_final, np.asarray(parts["q"]))
@@ -363,6 +396,9 @@ def solve(
         quota_system=quotas,
         quota_quantity=np.asarray(parts["q"]),
         technology=tech,
+        capital=cap_obj if cap is not None else None,
+        log_r=None if cap is None else np.asarray(parts["lr"]),
+        capacity_hat=None if cap is None else cap.capacity(parts),
         charge=np.asarray(parts["charge"]) if G_inv is not None else None,
     )
 
@@ -373,18 +409,25 @@ def _start(
     X_start: FloatArray,
     X_scale: FloatArray,
     quotas: QuotaSystem | None,
+    cap: _CapitalArrays | None = None,
 ) -> FloatArray:
-    """The first iterate u = (ln ŵ, ln P̂, X' / scale, quota wedges ln(1 + ω)).
+    """The first iterate u = (ln ŵ, ln P̂, X' / scale, quota wedges ln(1 + ω), ln r̂).
 
     Without ``initial``: no change in wages and prices, absorption consistent with the
-    deficit rule, no wedge. With it: the warm start's values; wedges are taken over only
-    when the quota system covers the same cells, else they start at zero.
+    deficit rule, no wedge, rentals equal to the inverse capacity change. With it: the
+    warm start's values; wedges are taken over only when the quota system covers the
+    same cells, else they start at zero; rentals are taken over when it has them.
     """
     N, J = base.shape
     nG = 0 if quotas is None else quotas.n_groups
     v = np.zeros(nG)
+    lr = np.zeros(0)
+    if cap is not None and cap.mode == "stock":
+        lr = np.where(cap.va0 > 0, -cap.log_K, 0.0).reshape(-1)
+        if initial is not None and initial.log_r is not None and initial.log_r.shape == (N, J):
+            lr = initial.log_r.reshape(-1).copy()
     if initial is None:
-        return np.concatenate([np.zeros(N), np.zeros(N * J), (X_start / X_scale).reshape(-1), v])
+        return np.concatenate([np.zeros(N), np.zeros(N * J), (X_start / X_scale).reshape(-1), v, lr])
     if initial.baseline.shape != base.shape or initial.baseline.regions != base.regions:
         raise ModelError(
             "the warm start is an equilibrium of another baseline",
@@ -403,7 +446,91 @@ def _start(
             lv = np.log1p(initial.wedge.reshape(-1)[quotas.cell])
         v[quotas.group] = np.where(np.isfinite(lv), lv, 0.0)
     return np.concatenate(
-        [np.log(initial.w_hat), initial.log_P.reshape(-1), (initial.X / X_scale).reshape(-1), v]
+        [np.log(initial.w_hat), initial.log_P.reshape(-1), (initial.X / X_scale).reshape(-1), v, lr]
+    )
+
+
+@dataclass(frozen=True)
+class _CapitalArrays:
+    """The capital block's arrays in CP order (see :mod:`tradewar.model.capital`).
+
+    ``beta``: β; ``log_K``: ln K̂; ``va0``: baseline value added γ Y; ``labour0``: baseline
+    labour income ``L_n = wL_n - Σ_j β_nj γ_nj Y_nj``; ``step``: the rental update's step,
+    a Newton step per cell (see :func:`_capital_arrays`); ``alpha``: investment-goods weights
+    (final-demand shares); ``one_minus_s``: 1 - the elasticity of substitution between labour and capital.
+    """
+
+    mode: str
+    beta: FloatArray
+    log_K: FloatArray
+    va0: FloatArray
+    labour0: FloatArray
+    step: FloatArray
+    alpha: FloatArray
+    one_minus_s: FloatArray
+
+    def log_investment_price(self, log_P: FloatArray) -> FloatArray:
+        r"""Long-run rental :math:`\ln \hat r_{nj} = \ln \hat P^I_n = \sum_k \alpha_{nk} \ln \hat P_{nk}`."""
+        return np.broadcast_to((self.alpha * log_P).sum(axis=1)[:, None], self.beta.shape).copy()
+
+    def capacity(self, parts: dict[str, FloatArray]) -> FloatArray:
+        """K̂ at the solution: given (``"stock"``) or implied by ``r K = β γ' Y'`` (``"long_run"``)."""
+        if self.mode == "stock":
+            return np.exp(self.log_K)
+        # r K = β' γ' Y'  =>  ln K̂ = ln(γ'Y'/γY) + ln(β'/β) - ln r̂
+        Y, gva = np.asarray(parts["Y"]), np.asarray(parts["gamma_va"])
+        va = eq.log_rental_target(Y, gva, self.va0, np.zeros_like(self.log_K))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(
+                self.beta > 0, np.asarray(parts["beta_new"]) / np.where(self.beta > 0, self.beta, 1.0), 1.0
+            )
+        lk = va + np.log(share) - np.asarray(parts["lr"])
+        return np.asarray(np.where(self.va0 > 0, np.exp(lk), 1.0))
+
+
+def _capital_arrays(
+    base: Baseline, capital: Capital | None, closure: str, one_minus_sigma: FloatArray | float = 0.0
+) -> _CapitalArrays | None:
+    """The capital block's arrays, or None when there is no specific capital (β = 0).
+
+    ``one_minus_sigma``: 1 - σ of the nested-CES technology (0 under Cobb-Douglas).
+    """
+    if capital is None or capital.is_zero:
+        return None
+    if closure != "exact":
+        raise ModelError(
+            "sector-specific capital needs the exact closure (capital income is income)",
+            field="closure",
+            fix="solve with closure='exact'",
+        )
+    beta, K, s = capital.arrays(base)
+    va0 = base.gamma_va * base.output
+    labour0 = base.wL - (beta * va0).sum(axis=1)
+    if (labour0 <= 0).any():
+        bad = [base.regions[n] for n in np.flatnonzero(labour0 <= 0)]
+        raise ModelError(
+            f"capital shares leave no labour income in {bad}",
+            field="capital_share",
+            fix="lower the capital shares of those regions",
+        )
+    # the rental update is a Newton step per cell, ln r̂ += (target - ln r̂)/(1 - slope), with
+    # the target's slope in ln r̂ at the baseline: own-price demand -θ γ β, the value-added
+    # share's rise (1 - σ)(1 - γ) β when value added and materials are complements (σ < 1),
+    # and -(1 - s) β from capital's share; divided by s. Cobb-Douglas (σ = 1) gives the damped
+    # step s/(s + θβγ + (1 - s)β); the denominator is kept away from zero.
+    g = base.gamma_va
+    slope = beta * (one_minus_sigma * (1.0 - g) - base.theta[None, :] * g - (1.0 - s)) / s
+    den = 1.0 - slope
+    step = 1.0 / np.where(np.abs(den) < 0.5, np.where(den < 0, -0.5, 0.5), den)
+    return _CapitalArrays(
+        mode=capital.mode,
+        beta=beta,
+        log_K=np.log(K),
+        va0=va0,
+        labour0=np.asarray(labour0),
+        step=step,
+        alpha=base.alpha,
+        one_minus_s=1.0 - s,
     )
 
 
@@ -411,7 +538,7 @@ def _financing_array(base: Baseline, shock: Shock) -> FloatArray | None:
     """Investment spending ``G[n, k]`` of the shock's financing charges, or None."""
     if shock.financing is None or not shock.financing.values.any():
         return None
-    return ordered(shock.financing, ("region", "sector"))
+    return np.asarray(shock.financing.transpose("region", "sector").values, dtype=float)
 
 
 def _ces_arrays(
@@ -468,12 +595,18 @@ def _consistent_absorption(
 
 
 def _checks(
-    base: Baseline, w_hat: FloatArray, X: FloatArray, parts: dict[str, FloatArray], fixed_exp: bool
+    base: Baseline,
+    w_hat: FloatArray,
+    X: FloatArray,
+    parts: dict[str, FloatArray],
+    fixed_exp: bool,
+    labour0: FloatArray,
+    beta: FloatArray | None,
 ) -> dict[str, float]:
     """Residuals of the equilibrium conditions at the solution, relative to world GDP.
 
     * goods market: ``X' = Σ_j γ_nkj Y'_nj + α_nk I'_n``;
-    * labour market: ``Σ_j γ_nj Y'_nj = ŵ_n wL_n``;
+    * labour market: ``Σ_j (1 - β_nj) γ_nj Y'_nj = ŵ_n L_n`` (``L = wL`` without capital);
     * trade balance: imports - exports = D' (at basic prices, domestic sales cancel);
     * budget: final spending ``Σ_k X'_nk - Σ_j (1 - γ_nj) Y'_nj = I'_n + T'_n``.
     """
@@ -483,8 +616,9 @@ def _checks(
     charge = parts["charge"]
     if charge.any():
         X_implied = X_implied + eq.financed_spending(parts["G"], parts["lP"])[0]
-    va = eq.value_added_demand(Y, parts["gamma_va"])
-    target = base.wL if fixed_exp else w_hat * base.wL
+    gva = parts["gamma_va"] if beta is None else (1.0 - beta) * parts["gamma_va"]
+    va = eq.value_added_demand(Y, gva)
+    target = base.wL if fixed_exp else w_hat * labour0
     out = {
         "goods_market": float(np.max(np.abs(X_implied - X)) / gdp),
         "labour_market": float(np.max(np.abs(va - target)) / gdp),

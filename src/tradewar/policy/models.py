@@ -790,6 +790,38 @@ MEASURE_TYPES: dict[str, type[BaseModel]] = {
 }
 
 
+class DynamicsSetting(_Strict):
+    """The ``dynamics:`` key of a scenario: run it as a recursive-dynamic path.
+
+    Every field is optional; an unset one takes the cited default of
+    :class:`tradewar.runs.dynamic.Dynamics` (see ``docs/dynamics.md``). A changed value
+    needs a ``source`` or an ``assumption``.
+    """
+
+    enabled: bool = True
+    short_run_elasticity_ratio: float | None = Field(default=None, gt=0, le=1)
+    elasticity_horizon: int | None = Field(default=None, ge=0, le=50)
+    q_sensitivity: float | None = Field(default=None, ge=0, le=10)
+    depreciation: float | None = Field(default=None, ge=0, lt=1)
+    learning: bool = False
+    source: Source | list[Source] | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> DynamicsSetting:
+        changed = [
+            k
+            for k in ("short_run_elasticity_ratio", "elasticity_horizon", "q_sensitivity", "depreciation")
+            if getattr(self, k) is not None
+        ]
+        if changed and self.source is None and not (self.assumption and self.assumption.strip()):
+            raise ValueError(
+                f"dynamics parameters {changed} need a `source` or an `assumption`; fix: cite them, "
+                "or leave them out to use the cited defaults"
+            )
+        return self
+
+
 class ScenarioFile(_Strict):
     """One scenario file as written (before ``include:`` is resolved)."""
 
@@ -809,6 +841,9 @@ class ScenarioFile(_Strict):
     measures: list[Measure] = Field(default_factory=list)
     #: Nested-CES production elasticities (later entries, and including files, override).
     production: list[ElasticitySetting] = Field(default_factory=list)
+    #: Run as a recursive-dynamic path (capacity, investment, growing elasticities); the
+    #: top-level file's setting wins over its includes'.
+    dynamics: DynamicsSetting | None = None
     #: Set by ``Scenario.to_yaml``: the files a printed-back composed scenario came from.
     #: Its measures are in application order, so overlaps between them are allowed.
     composed_from: list[str] | None = None
@@ -826,6 +861,7 @@ MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "production": ElasticitySetting,
     "distribution": Distribution,
     "rate_of_return_distribution": Distribution,
+    "dynamics": DynamicsSetting,
 }
 
 

@@ -27,6 +27,7 @@ from tradewar.errors import ScenarioError
 from tradewar.policy.models import (
     MEASURE_TYPES,
     MODELS_BY_KEY,
+    DynamicsSetting,
     ElasticitySetting,
     ExportControlMeasure,
     ImportBanMeasure,
@@ -142,6 +143,8 @@ class Scenario:
     baseline_from: the file that set ``baseline`` (None: nobody did, so ``default``).
     production: nested-CES elasticities in application order (includes first; later
         settings override earlier ones where they overlap); empty = Cobb-Douglas.
+    dynamics: the ``dynamics:`` setting (top-level file first, else the first include
+        that has one), or None.
     """
 
     name: str
@@ -155,6 +158,7 @@ class Scenario:
     files: tuple[str, ...] = field(default_factory=tuple)
     deficits: str | None = None
     production: tuple[ElasticitySetting, ...] = field(default_factory=tuple)
+    dynamics: DynamicsSetting | None = None
     baseline_from: str | None = None
     deficits_from: str | None = None
 
@@ -173,6 +177,8 @@ class Scenario:
             out["assumptions"] = list(self.assumptions)
         if self.production:
             out["production"] = [e.model_dump(by_alias=True, exclude_none=True) for e in self.production]
+        if self.dynamics is not None:
+            out["dynamics"] = self.dynamics.model_dump(by_alias=True, exclude_none=True)
         measures = []
         for pm in self.measures:
             d = pm.measure.model_dump(by_alias=True, exclude_none=True)
@@ -499,6 +505,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
     assumptions: list[str] = list(sf.assumptions)
     years = sf.years
     production: list[ElasticitySetting] = []
+    dynamics = sf.dynamics
     subs: list[tuple[int, Scenario]] = []
     for k, inc in enumerate(sf.include):
         try:
@@ -517,6 +524,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         assumptions.extend(f"[{sub.name}] {a}" for a in sub.assumptions if not a.startswith("["))
         assumptions.extend(a for a in sub.assumptions if a.startswith("["))
         years = years or sub.years
+        dynamics = dynamics or sub.dynamics
         subs.append((k, sub))
         production.extend(e for e in sub.production if e not in production)
     production.extend(sf.production)
@@ -536,6 +544,7 @@ def _compose(doc: LocatedYaml, name: str, base: Path, stack: tuple[Path, ...]) -
         files=tuple(files),
         deficits=deficits,
         production=tuple(production),
+        dynamics=dynamics,
         baseline_from=baseline_from,
         deficits_from=deficits_from,
     )

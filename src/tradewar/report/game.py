@@ -32,6 +32,13 @@ TABLE_TITLES: dict[str, str] = {
     "war_tariffs": "Trade-war tariffs by partner and product",
 }
 
+#: Names of the deal outcomes, for people.
+OUTCOME_LABELS: dict[str, str] = {
+    "nash_bargaining": "Nash bargaining",
+    "equal_gains_talks": "equal gains over the status quo (Ossa's talks)",
+    "equal_gains_over_war": "equal gains over the war",
+}
+
 #: Tables longer than this are not printed in the page (see their CSV file).
 MAX_ROWS = 400
 #: Tables longer than this are folded (click to open).
@@ -99,6 +106,8 @@ def render_game_report(
         parts.append(welfare_chart(bars, regions))
     for name, df in tables.items():
         heading = TABLE_TITLES.get(name, column_label(name).capitalize())
+        if "outcome" in df.columns:
+            df = df.assign(outcome=df["outcome"].map(lambda o: OUTCOME_LABELS.get(o, o)))
         parts.append(f"<h2>{esc(heading)}</h2>")
         body = table(df, digits={"iterations": 0, "round": 0, "max_change": 6}) if len(df) <= MAX_ROWS else ""
         if len(df) <= FOLD_ROWS:

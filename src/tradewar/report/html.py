@@ -4,7 +4,8 @@ One file, no network: plotly.js is embedded inline once, every figure is a ``<di
 drawn by it. Sections: the stylized-world notice (when the World is stylized), how to
 read the numbers, what was assumed (every measure with its magnitude by year and its
 source or assumption), welfare by region, sector output changes, trade-flow changes,
-self-sufficiency paths over the years, and the solver record.
+self-sufficiency paths over the years, and the solver record; for a dynamic run, the
+short-run path beside the long-run steady state (:func:`_dynamics_section`).
 
 :func:`render_report` refuses to write NaN or infinite numbers: it raises
 :class:`~tradewar.errors.ModelError` naming the figure.
@@ -35,7 +36,8 @@ _EXPLAIN = """
 <div class="explain">
 <p><b>How to read the numbers.</b> Every number compares the world <i>with</i> the measures in
 force in a given year to the same base-year world <i>without</i> them (a comparative-static
-path, not a forecast). Changes are in percent, with money amounts in base-year US dollars
+path, or on a dynamic path each year given the capacity installed by then: see "Short run
+and long run"; not a forecast). Changes are in percent, with money amounts in base-year US dollars
 where the world's values are in dollars.</p>
 <ul>
 <li><b>Welfare</b>: the change in a region's real income, i.e. what its income buys at the new
@@ -360,6 +362,7 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     parts.extend(_welfare_figs(run, key))
     parts.append("<h3>Sector output</h3>")
     parts.append(_sector_fig(run, key))
+    parts.append(_money_tables(run))
     parts.append("<h3>Trade flows</h3>")
     parts.extend(_flow_figs(run, key))
     if run.chokepoints:
@@ -378,6 +381,120 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
         ]
     )
     parts.append("<h3>Solver record</h3>" + _table(solver, digits=3))
+    return "\n".join(parts)
+
+
+def _money_tables(run: ScenarioRun, n: int = 10) -> str:
+    """The ``n`` largest changes in USD billion in the last year: sector output and bilateral trade.
+
+    Empty when the World's unit is not a USD unit (no ``*_usd_bn`` columns).
+    """
+    if "output_change_usd_bn" not in run.sectors.columns or "change_usd_bn" not in run.flows.columns:
+        return ""
+    last = run.years[-1]
+    sec = run.sectors[run.sectors["year"] == last]
+    top = sec.reindex(sec["output_change_usd_bn"].abs().sort_values(ascending=False).index[:n])
+    out = top[["region", "sector", "output_change_usd_bn", "output_change_pct"]].rename(
+        columns={"output_change_usd_bn": "real output change (USD bn)", "output_change_pct": "%"}
+    )
+    fl = run.flows[(run.flows["year"] == last) & (run.flows["origin"] != run.flows["region"])]
+    pair = fl.groupby(["origin", "region"], sort=False)[["baseline", "counterfactual", "change_usd_bn"]].sum()
+    pair = pair[pair["baseline"] > 0]
+    pair["%"] = 100.0 * (pair["counterfactual"] / pair["baseline"] - 1.0)
+    pair = pair.reindex(pair["change_usd_bn"].abs().sort_values(ascending=False).index[:n]).reset_index()
+    trade = pair[["origin", "region", "change_usd_bn", "%"]].rename(
+        columns={"origin": "exporter", "region": "importer", "change_usd_bn": "trade change (USD bn)"}
+    )
+    return (
+        f"<h3>The largest changes in money, {last}</h3>"
+        "<p class='small'>Base-year US dollars (billion); output is the real change valued at "
+        "baseline prices, trade the change in flows net of tariffs (all products).</p>"
+        f"{_table(out, digits=2)}{_table(trade, digits=2)}"
+    )
+
+
+def _dynamics_section(run: ScenarioRun, key: str) -> str:
+    """The recursive-dynamic path: which figures are short-run, the long run beside them.
+
+    Welfare by region for each year and in the long-run steady state; capacity, output and
+    price paths of the chokepoint sectors; the path's settings with their sources.
+    """
+    assert run.capacity is not None and run.dynamics is not None
+    d = run.dynamics
+    y0, y1 = run.years[0], run.years[-1]
+    first = float(run.capacity["elasticity_factor"].iloc[0])
+    parts = [
+        "<h3>Short run and long run</h3>",
+        "<div class='explain'><p>These years are a <b>recursive-dynamic path</b>: each year is an "
+        "equilibrium given the production capacity installed by then (sector-specific capital that "
+        "new investment adds to only after a gestation lag) and trade elasticities that rise from "
+        f"{100 * first:.0f} % of their long-run values in {y0} to the long-run values after "
+        f"{d['elasticity_horizon']} years. <b>Every figure of a year is short-run.</b> The column "
+        f"<i>long run</i> is the steady state under the {y1} policies once capacity has fully "
+        "adjusted (the return on capacity back at its base-year level) and elasticities are at "
+        "their long-run values: it is not a forecast for any year.</p></div>",
+    ]
+    wide = run.regions.pivot(index="region", columns="year", values="welfare_pct").reindex(run.world.regions)
+    wide.columns = [str(c) for c in wide.columns]
+    if run.long_run_regions is not None:
+        wide["long run"] = run.long_run_regions.set_index("region")["welfare_pct"].reindex(wide.index)
+    _finite(wide, "welfare path (dynamics)")
+    parts.append("<p><b>Welfare by region (% vs. no measures)</b></p>")
+    parts.append(_table(wide.reset_index(), digits=3))
+    chokes = [s for s in run.chokepoints if s in set(run.capacity["sector"])]
+    for sector in chokes:
+        cap = run.capacity[run.capacity["sector"] == sector]
+        sec = run.sectors[run.sectors["sector"] == sector]
+        fig = go.Figure()
+        for region, g in cap.groupby("region", sort=False):
+            _finite(g["capacity_hat"], f"capacity path {sector}")
+            fig.add_trace(
+                go.Scatter(
+                    x=g["year"], y=100.0 * (g["capacity_hat"] - 1.0), mode="lines+markers", name=str(region)
+                )
+            )
+        fig.update_layout(
+            title=f"{sector}: production capacity (% vs. base year)", xaxis={"dtick": 1}, yaxis_title="%"
+        )
+        out = go.Figure()
+        for region, g in sec.groupby("region", sort=False):
+            _finite(g[["output_change_pct", "price_change_pct"]], f"output path {sector}")
+            out.add_trace(
+                go.Scatter(x=g["year"], y=g["output_change_pct"], mode="lines+markers", name=str(region))
+            )
+        out.update_layout(
+            title=f"{sector}: real output (% vs. no measures, short-run)", xaxis={"dtick": 1}, yaxis_title="%"
+        )
+        parts.append(_fig_html(fig, f"{key}-capacity-{sector}"))
+        parts.append(_fig_html(out, f"{key}-output-{sector}"))
+        if run.long_run_sectors is not None:
+            lr = run.long_run_sectors[run.long_run_sectors["sector"] == sector]
+            last = sec[sec["year"] == y1].set_index("region")
+            table = pd.DataFrame(
+                {
+                    "region": lr["region"].to_numpy(),
+                    f"output % {y0}": sec[sec["year"] == y0]
+                    .set_index("region")["output_change_pct"]
+                    .reindex(lr["region"])
+                    .to_numpy(),
+                    f"output % {y1}": last["output_change_pct"].reindex(lr["region"]).to_numpy(),
+                    "output % long run": lr["output_change_pct"].to_numpy(),
+                    f"price % {y1}": last["price_change_pct"].reindex(lr["region"]).to_numpy(),
+                    "price % long run": lr["price_change_pct"].to_numpy(),
+                }
+            )
+            parts.append(f"<p><b>{_esc(sector)}: short run and long run</b></p>" + _table(table, digits=1))
+    cites = "".join(f"<li>{_esc(c)}</li>" for c in [*d.get("sources", []), *d.get("capital_shares", [])])
+    settings = (
+        f"depreciation {d['depreciation']:g}/year; investment response to the return on capacity "
+        f"{d['q_sensitivity']:g}; short-run trade elasticity {d['short_run_elasticity_ratio']:g} of "
+        f"long-run, reached after {d['elasticity_horizon']} years; learning "
+        f"{'on' if d['learning'] else 'off'}"
+    )
+    parts.append(
+        f"<details><summary>Settings of the path and their sources ({_esc(settings)})</summary>"
+        f"<ul>{cites}</ul></details>"
+    )
     return "\n".join(parts)
 
 
@@ -461,6 +578,8 @@ def render_report(
     by_name = {d.run.scenario.name: d for d in draws}
     for k, run in enumerate(runs):
         parts.append(_scenario_section(run, k))
+        if run.is_dynamic:
+            parts.append(_dynamics_section(run, f"s{k}"))
         if run.scenario.name in decomposed:
             parts.append(decomposition_section(decomposed[run.scenario.name], f"s{k}"))
         if run.scenario.name in by_name:

@@ -107,11 +107,15 @@ def finite(values: Any, what: str) -> None:
 
 
 def fig_html(fig: go.Figure, name: str, *, height: int | None = None, note: str = "") -> str:
-    """A chart as a fixed-size ``<div>`` (id ``name``), with an optional note under it."""
+    """A chart as a fixed-size ``<div>`` (id ``name``), with an optional note under it.
+
+    Margins the figure does not set get the house defaults.
+    """
     h = height or int(fig.layout.height or FIGURE_HEIGHT)
+    margin = {k: v for k, v in {"l": 70, "r": 30, "t": 60, "b": 70}.items() if fig.layout.margin[k] is None}
     fig.update_layout(
         template="plotly_white",
-        margin={"l": 70, "r": 30, "t": 60, "b": 70},
+        margin=margin,
         width=FIGURE_WIDTH,
         height=h,
         autosize=False,

@@ -133,7 +133,8 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
     """A short rich table of the headline results of ``run`` in ``year`` (default: last)."""
     y = run.years[-1] if year is None else year
     df = run.summary_table(y)
-    table = Table(title=f"{run.scenario.name} on {run.world_spec}, {y} (% change vs. no measures)")
+    horizon = ", short run on the dynamic path" if run.is_dynamic else ""
+    table = Table(title=f"{run.scenario.name} on {run.world_spec}, {y}{horizon} (% change vs. no measures)")
     money = "EV = equivalent variation of the welfare change, base-year USD billion"
     heads = {
         "region": "region",

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tradewar.errors import ModelError
+from tradewar.report.layout import fig_html
 
 if TYPE_CHECKING:
     from tradewar.runs.decompose import Decomposition
@@ -110,9 +111,7 @@ def decomposition_section(decomposition: Decomposition, key: str) -> str:
     """HTML for one decomposition: an explanation and the waterfall chart (plotly.js loaded by the page)."""
     fig = welfare_waterfall(decomposition)
     fig.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 60, "b": 140})
-    body = fig.to_html(
-        full_html=False, include_plotlyjs=False, div_id=f"{key}-waterfall", config={"displaylogo": False}
-    )
+    body = fig_html(fig, f"{key}-waterfall")
     by = "measure" if decomposition.by == "measure" else "scenario file (group of measures)"
     return (
         f"<h3>Which {html.escape(by)} does what</h3>"
@@ -121,5 +120,5 @@ def decomposition_section(decomposition: Decomposition, key: str) -> str:
         "(Harrison, Horridge and Pearson 2000, as GTAP's subtotals); the contributions add up "
         "to the total exactly. The table of every result's contributions is "
         "<code>contributions.csv</code>.</p>"
-        f'<div class="figure">{body}</div>'
+        f"{body}"
     )

@@ -53,9 +53,12 @@ linearisation is accurate). With ``n`` equal steps on ``s``:
    exceeds ``rtol`` times the largest exact step change of the same variable, the steps
    are halved (``n = 1, 2, 4, ...`` up to ``max_steps``; step points are reused).
 
+A year whose measures' shocks are those of an earlier year (measures fully phased in)
+reuses that year's contributions (``reuse=True``, the default).
+
 On the default world's ``trade-war-2026`` (15 measures) one step with three nodes leaves
-residuals of 1e-3 and contributions within 1e-4 (relative to the largest contribution to
-the variable) of a 16-step reference; it costs ``4 + 3K`` solves per year, most of them
+residuals of 3e-4 to 3e-3 and contributions within about 1e-3 (relative to the largest
+contribution to the variable) of a 16-step reference; it costs ``4 + 3K`` solves per year, most of them
 warm-started (``benchmarks/bench_decompose.py``).
 
 Results decomposed (rows of :attr:`Decomposition.table`): ``welfare_pct`` and
@@ -69,6 +72,7 @@ a USD unit (the ``unit`` column says which).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
@@ -152,8 +156,25 @@ class MeasureShocks:
             out[k] = True
         return np.asarray(out)
 
+    def fingerprint(self) -> str:
+        """A digest of the shocks (equal digests: the same path, the same contributions)."""
+        h = hashlib.sha256(repr(self.names).encode())
+        arrays = [self.d_log_tau, self.d_log_d, self.d_phi, self.phi_cells, self.d_log_A]
+        if self.d_financing is not None:
+            arrays.append(self.d_financing)
+        for a in arrays:
+            h.update(np.ascontiguousarray(a).tobytes())
+        for q, k, target in self.quotas:
+            h.update(np.ascontiguousarray(q.mask).tobytes())
+            h.update(repr((k, target, q.rent)).encode())
+        return h.hexdigest()
+
     def shock_at(self, none: Shock, s: FloatArray, deficits: str) -> Shock:
-        """The Shock at path parameters ``s[K]`` (``s = 1``: the year's shock, ``0``: none)."""
+        """The Shock at path parameters ``s[K]`` (``s = 1``: the year's shock, ``0``: none).
+
+        The arrays share ``none``'s (immutable) coordinates: building a point costs no
+        label copies.
+        """
         from tradewar.model import Quota
 
         lt = self.log_tau0 + np.tensordot(s, self.d_log_tau, axes=1)
@@ -178,13 +199,13 @@ class MeasureShocks:
         )
         financing = None
         if self.d_financing is not None:
-            financing = none.productivity.copy(data=np.tensordot(s, self.d_financing, axes=1))
+            financing = none.productivity.copy(data=np.tensordot(s, self.d_financing, axes=1), deep=False)
         return replace(
             none,
             financing=financing,
-            tariff=none.tariff.copy(data=np.expm1(lt)),
-            trade_cost=none.trade_cost.copy(data=d_hat),
-            productivity=none.productivity.copy(data=prod),
+            tariff=none.tariff.copy(data=np.expm1(lt), deep=False),
+            trade_cost=none.trade_cost.copy(data=d_hat, deep=False),
+            productivity=none.productivity.copy(data=prod, deep=False),
             quotas=quotas,
             deficits=deficits,  # type: ignore[arg-type]
             description=(f"decomposition path point s={np.round(s, 6).tolist()}",),
@@ -613,6 +634,7 @@ def decompose_run(
     max_steps: int = 8,
     fd_step: float = 1e-4,
     nodes: int = 3,
+    reuse: bool = True,
     progress: Callable[[str, int], None] | None = None,
 ) -> Decomposition:
     """Decompose every result of ``run`` into the contributions of its measures (or groups).
@@ -625,6 +647,8 @@ def decompose_run(
     baseline: the engine Baseline of ``run.world`` (saves rebuilding it).
     tol, max_iter: solver settings (as the run's).
     rtol, max_steps, fd_step, nodes: see :func:`integrate_path`.
+    reuse: a year whose measures' shocks equal an earlier year's (measures fully phased in)
+        takes that year's contributions instead of integrating again (its ``solves`` is 0).
     progress: called as ``progress(label, done)`` after each year.
 
     Returns
@@ -650,6 +674,7 @@ def decompose_run(
     records: list[YearDecomposition] = []
     frames: list[pd.DataFrame] = []
     names: tuple[str, ...] = ()
+    done_states: dict[str, tuple[FloatArray, FloatArray, int, float, bool]] = {}
     for done, y in enumerate(run.years, start=1):
         ms = shocks[y]
         names = ms.names
@@ -668,9 +693,21 @@ def decompose_run(
                 ) from None
             return layout.vector(eq), eq
 
-        C, total, steps, change, ok, calls = integrate_path(
-            evaluate, ms.active, layout.blocks, rtol=rtol, max_steps=max_steps, fd_step=fd_step, nodes=nodes
-        )
+        key = ms.fingerprint()
+        if reuse and key in done_states:  # the same policy state as an earlier year
+            C, total, steps, change, ok = done_states[key]
+            calls = 0
+        else:
+            C, total, steps, change, ok, calls = integrate_path(
+                evaluate,
+                ms.active,
+                layout.blocks,
+                rtol=rtol,
+                max_steps=max_steps,
+                fd_step=fd_step,
+                nodes=nodes,
+            )
+            done_states[key] = (C, total, steps, change, ok)
         if not (np.isfinite(C).all() and np.isfinite(total).all()):
             raise ModelError(
                 f"the decomposition of {run.scenario.name!r} in {y} produced non-finite contributions",

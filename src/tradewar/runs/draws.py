@@ -15,8 +15,11 @@
    A draw that fails in any year is excluded from them, counted and listed
    (:attr:`DrawsRun.failures`), never dropped silently.
 
-Draws are solved to ``tol = 1e-8`` by default (the max-norm of the fixed point in log
-prices; welfare then agrees with a ``1e-10`` solve to about 1e-6 percentage points).
+Draws follow the comparative-static path (each year against the same base year, as
+``run_scenario(..., dynamics=False)``); the recursive-dynamic path
+(:mod:`tradewar.runs.dynamic`) is not drawn. Draws are solved to ``tol = 1e-8`` by
+default (the max-norm of the fixed point in log prices; welfare then agrees with a
+``1e-10`` solve to about 1e-6 percentage points).
 """
 
 from __future__ import annotations
@@ -324,7 +327,9 @@ def run_draws(
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if batch_size < 1:
         raise ScenarioError(f"batch size {batch_size}", field="batch_size", expected="at least 1")
-    run = run_scenario(sc, world, years, data_dir=data_dir, progress=central, deficits=deficits)
+    run = run_scenario(
+        sc, world, years, data_dir=data_dir, progress=central, deficits=deficits, dynamics=False
+    )
     w = run.world
     params = draw_parameters(sc, w, theta=theta)
     if not params:

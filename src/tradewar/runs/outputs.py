@@ -79,6 +79,34 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
     }
 
 
+def _write_dynamics(runs: Sequence[ScenarioRun], folder: Path, summary: dict[str, Any]) -> None:
+    """The files of dynamic runs, and a ``dynamics`` record for each in the summary.
+
+    ``capacity.csv``, ``long_run_regions.csv``, ``long_run_sectors.csv``; the record holds
+    the settings, their sources and which files are short-run and which long-run.
+    """
+    dynamic = [r for r in runs if r.is_dynamic]
+    if not dynamic:
+        return
+    pd.concat([r.capacity for r in dynamic], ignore_index=True).to_csv(
+        folder / "capacity.csv", index=False, float_format="%.10g"
+    )
+    for name in ("long_run_regions", "long_run_sectors"):
+        parts = [getattr(r, name) for r in dynamic if getattr(r, name) is not None]
+        if parts:
+            pd.concat(parts, ignore_index=True).to_csv(
+                folder / f"{name}.csv", index=False, float_format="%.10g"
+            )
+    for sc, r in zip(summary["scenarios"], runs, strict=True):
+        if r.is_dynamic:
+            sc["dynamics"] = {
+                **(r.dynamics or {}),
+                "horizon": "regions.csv, sectors.csv and flows.parquet are short-run figures of each "
+                "year of the path (capacity and trade elasticities of that year); "
+                "long_run_*.csv are the long-run steady state under the last year's policies",
+            }
+
+
 def write_outputs(
     runs: Sequence[ScenarioRun],
     out_dir: str | os.PathLike[str],
@@ -126,6 +154,7 @@ def _write_run_files(
     for name, df in tables.items():
         df.to_parquet(tmp / name, index=False)
     summary = summary_dict(runs)
+    _write_dynamics(runs, tmp, summary)
     if decompositions:
         table = pd.concat([d.table for d in decompositions], ignore_index=True)
         table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")

@@ -32,6 +32,10 @@ DEFICIT_RULES = {
 }
 #: Years run when neither the command line nor the scenario says.
 DEFAULT_YEARS = (2026, 2027, 2028, 2029, 2030)
+#: Whether `tradewar run` solves a recursive-dynamic path by default (capacity,
+#: investment, growing trade elasticities; see docs/dynamics.md) rather than
+#: comparative statics year by year.
+DEFAULT_DYNAMICS = True
 #: Sectors whose self-sufficiency is reported, where the World has them.
 CHOKEPOINT_SECTORS = ("REE", "CRM", "SEMA", "SEMM", "SME")
 #: Columns of regions.csv besides self-sufficiency.
@@ -65,6 +69,8 @@ class ScenarioRun:
     deficits: the deficit rule the engine used.
     deficits_from: where the rule came from: ``"argument"`` (the caller, e.g.
         ``--deficits``), the scenario file that set it, or ``"default"``.
+    capacity, long_run_regions, long_run_sectors, dynamics: see
+        :func:`tradewar.runs.dynamic.run_dynamic` (None for comparative statics).
     """
 
     scenario: Scenario
@@ -80,6 +86,17 @@ class ScenarioRun:
     undefined_self_sufficiency: tuple[tuple[str, str], ...] = ()
     deficits: str = DEFAULT_DEFICITS
     deficits_from: str = "default"
+    #: dynamic runs only (:mod:`tradewar.runs.dynamic`): capacity path by (region, sector,
+    #: year), the long-run steady state under the last year's policies, and the settings
+    capacity: pd.DataFrame | None = None
+    long_run_regions: pd.DataFrame | None = None
+    long_run_sectors: pd.DataFrame | None = None
+    dynamics: dict[str, Any] | None = None
+
+    @property
+    def is_dynamic(self) -> bool:
+        """True for a recursive-dynamic path (year figures are short-run)."""
+        return self.dynamics is not None
 
     def deficit_note(self) -> str:
         """One line for people: the rule, what it means and where it came from."""

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,105 @@ def _check_finite(
         )
 
 
+def year_tables(
+    eq: Any,
+    year: int,
+    active: Sequence[str],
+    tech: Any,
+    chokes: Sequence[str],
+    ss_base: pd.DataFrame | None,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The solver record and the region, sector and flow rows of one solved year.
+
+    ``active``: labels of the measures in force; ``tech``: the technology used (for the
+    record); ``chokes`` and ``ss_base``: the chokepoint sectors and their baseline
+    self-sufficiency (see :func:`run_scenario`).
+    """
+    rec = eq.solver
+    record = {
+        "year": year,
+        "converged": bool(rec.converged),
+        "iterations": int(rec.iterations),
+        "residual": float(rec.residual),
+        "seconds": float(rec.seconds),
+        "method": str(rec.method),
+        "checks": {k: float(v) for k, v in dict(getattr(rec, "checks", {}) or {}).items()},
+        "measures_in_force": list(active),
+        "technology": "Cobb-Douglas" if tech is None else repr(tech),
+        # wedges of bans (limit 0) are infinite: written as null with ban = true
+        "quotas": [
+            {
+                **{k: json_value(v) for k, v in row.items()},
+                "ban": bool(row["limit"] == 0.0),
+            }
+            for row in eq.quotas.to_dict(orient="records")
+        ],
+    }
+    usd = usd_bn_per_unit(eq.baseline.unit)  # money columns only for worlds in a USD unit
+    reg = eq.regions.reset_index()[["region", *REGION_COLUMNS]].copy()
+    reg.insert(1, "year", year)
+    if usd is not None:
+        reg.insert(3, "ev_usd_bn", equivalent_variation(eq) * usd)
+        reg["income_baseline_usd_bn"] = np.asarray(eq.baseline.income) * usd
+    if chokes:
+        assert ss_base is not None
+        ss = _self_sufficiency(eq.counterfactual_world(), chokes)
+        for code in chokes:
+            reg[f"self_sufficiency_{code}"] = ss[code].reindex(reg["region"]).to_numpy()
+            reg[f"self_sufficiency_{code}_baseline"] = ss_base[code].reindex(reg["region"]).to_numpy()
+    sec = eq.sectors.reset_index()
+    zero = sec["output_before"] <= 0
+    out = pd.DataFrame(
+        {
+            "region": sec["region"],
+            "sector": sec["sector"],
+            "year": year,
+            # a sector with no output before has none after (no entry in the model): 0 %
+            "output_change_pct": sec["output_change_pct"].where(~zero, 0.0),
+            "output_value_change_pct": sec["output_value_change_pct"].where(~zero, 0.0),
+            "price_change_pct": 100.0 * (sec["price_hat"] - 1.0),
+            "output_before": sec["output_before"],
+            "output_after": sec["output_after"],
+        }
+    )
+    if usd is not None:
+        out["output_change_usd_bn"] = out["output_before"] * out["output_change_pct"] / 100.0 * usd
+    fl = eq.flows[["baseline", "counterfactual", "tariff"]].to_dataframe().reset_index()
+    fl.insert(0, "year", year)
+    if usd is not None:
+        fl["change_usd_bn"] = (fl["counterfactual"] - fl["baseline"]) * usd
+    return record, reg, out, fl
+
+
+def finish_tables(
+    name: str,
+    region_rows: Sequence[pd.DataFrame],
+    sector_rows: Sequence[pd.DataFrame],
+    flow_rows: Sequence[pd.DataFrame],
+    undefined: Sequence[tuple[str, str]],
+    rule: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Concatenate the yearly rows, add the scenario and deficit-rule columns, check all is finite.
+
+    Only the undefined self-sufficiency cells (``undefined``) may stay empty.
+    """
+    regions = pd.concat(region_rows, ignore_index=True)
+    sectors = pd.concat(sector_rows, ignore_index=True)
+    flows = pd.concat(flow_rows, ignore_index=True)
+    for df in (regions, sectors, flows):
+        df.insert(0, "scenario", name)
+        df["deficits"] = rule  # the deficit rule, in every table (it changes every number)
+    allowed = np.zeros(regions.shape, dtype=bool)
+    for r, s in undefined:
+        rows = (regions["region"] == r).to_numpy()
+        for c in (f"self_sufficiency_{s}", f"self_sufficiency_{s}_baseline"):
+            allowed[rows, regions.columns.get_loc(c)] = True
+    _check_finite(regions, "regions table", ["scenario", "region", "year"], allowed=allowed)
+    _check_finite(sectors, "sectors table", ["scenario", "region", "sector", "year"])
+    _check_finite(flows, "flows table", ["scenario", "origin", "region", "product", "year"])
+    return regions, sectors, flows
+
+
 def engine_baseline(
     world: World,
     deficits: str,
@@ -130,52 +229,42 @@ def engine_baseline(
     return base
 
 
-def run_scenario(
-    scenario: str | Path | Scenario = DEFAULT_SCENARIO,
-    world: str | World | None = None,
-    years: Sequence[int] | str | None = None,
+@dataclass(frozen=True)
+class RunSetup:
+    """Everything a run needs before its first equilibrium, validated (see :func:`prepare_run`)."""
+
+    scenario: Scenario
+    world: World
+    spec: str
+    years: tuple[int, ...]
+    chokes: tuple[str, ...]
+    rule: str
+    rule_from: str
+    policies: dict[int, Any]
+    shocks: dict[int, Any]
+    technology: Any
+    base: Any
+    ss_base: pd.DataFrame | None
+    undefined: list[tuple[str, str]]
+
+
+def prepare_run(
+    scenario: str | Path | Scenario,
+    world: str | World | None,
+    years: Sequence[int] | str | None,
     *,
     data_dir: str | os.PathLike[str] | None = None,
-    progress: Progress | None = None,
     deficits: str | None = None,
     tol: float = 1e-10,
     max_iter: int = 2000,
     chokepoints: Sequence[str] | None = None,
     baseline: Any | None = None,
     world_options: Mapping[str, Any] | None = None,
-) -> ScenarioRun:
-    """Solve ``scenario`` on ``world`` for each of ``years``; see the module docstring.
+) -> RunSetup:
+    """Load and validate a run; see :func:`run_scenario` for the parameters.
 
-    Parameters
-    ----------
-    scenario: a built-in name, a YAML path or a loaded :class:`~tradewar.policy.Scenario`.
-    world: a World or a spec for :func:`tradewar.world.load.load_world`; default: the
-        scenario's ``baseline`` (its own, else its includes', else ``default``).
-    years: years to solve; default: the scenario's ``years``, else 2026-2030.
-    data_dir: reference-data root for world specs such as ``cp2015``.
-    progress: called as ``progress(label, done)`` after each solved year.
-    deficits: the engine's deficit rule (``data``, ``fixed`` or ``zero``); default: the
-        scenario's (its own, else its includes'), else :data:`DEFAULT_DEFICITS` (``data``).
-        With ``zero`` the World is first re-solved with zero deficits (Caliendo and
-        Parro's procedure) and every year is relative to that.
-    tol, max_iter: solver settings.
-    chokepoints: sectors whose self-sufficiency is reported (default
-        :data:`CHOKEPOINT_SECTORS` present in the World).
-    baseline: a precomputed :class:`tradewar.model.Baseline` of ``world`` (saves time
-        when several scenarios run on one World).
-    world_options: reader options for the World spec (e.g. ``{"year": 2000}``), merged
-        over those written after ``?`` in the spec.
-
-    Raises
-    ------
-    ScenarioError
-        Anything wrong with the scenario; raised before any equilibrium is solved.
-    ConvergenceError
-        If the engine fails in some year (the message names the year).
+    Nothing is solved but the zero-deficit baseline when the rule is ``zero``.
     """
-    from tradewar.errors import ConvergenceError
-    from tradewar.model import solve
-
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if isinstance(world, World):
         w, spec = world, world.meta.name
@@ -206,7 +295,117 @@ def run_scenario(
     if ss_base is not None:
         undefined = [(str(r), str(s)) for s in chokes for r in ss_base.index[ss_base[s].isna()]]
 
-    usd = usd_bn_per_unit(w.meta.unit)  # money columns only for worlds in a USD unit
+    return RunSetup(
+        scenario=sc,
+        world=w,
+        spec=spec,
+        years=tuple(yrs),
+        chokes=chokes,
+        rule=rule,
+        rule_from=rule_from,
+        policies=policies,
+        shocks=shocks,
+        technology=tech,
+        base=base,
+        ss_base=ss_base,
+        undefined=undefined,
+    )
+
+
+def run_scenario(
+    scenario: str | Path | Scenario = DEFAULT_SCENARIO,
+    world: str | World | None = None,
+    years: Sequence[int] | str | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    deficits: str | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 2000,
+    chokepoints: Sequence[str] | None = None,
+    baseline: Any | None = None,
+    dynamics: bool | None = None,
+    default_dynamics: bool = False,
+    world_options: Mapping[str, Any] | None = None,
+) -> ScenarioRun:
+    """Solve ``scenario`` on ``world`` for each of ``years``; see the module docstring.
+
+    Parameters
+    ----------
+    scenario: a built-in name, a YAML path or a loaded :class:`~tradewar.policy.Scenario`.
+    world: a World or a spec for :func:`tradewar.world.load.load_world`; default: the
+        scenario's ``baseline`` (its own, else its includes', else ``default``).
+    years: years to solve; default: the scenario's ``years``, else 2026-2030.
+    data_dir: reference-data root for world specs such as ``cp2015``.
+    progress: called as ``progress(label, done)`` after each solved year.
+    deficits: the engine's deficit rule (``data``, ``fixed`` or ``zero``); default: the
+        scenario's (its own, else its includes'), else :data:`DEFAULT_DEFICITS` (``data``).
+        With ``zero`` the World is first re-solved with zero deficits (Caliendo and
+        Parro's procedure) and every year is relative to that.
+    tol, max_iter: solver settings.
+    chokepoints: sectors whose self-sufficiency is reported (default
+        :data:`CHOKEPOINT_SECTORS` present in the World).
+    baseline: a precomputed :class:`tradewar.model.Baseline` of ``world`` (saves time
+        when several scenarios run on one World).
+    world_options: reader options for the World spec (e.g. ``{"year": 2000}``), merged
+        over those written after ``?`` in the spec.
+    dynamics: ``True``: the recursive-dynamic path of :func:`tradewar.runs.dynamic.run_dynamic`
+        (capacity, investment, growing elasticities); ``False``: comparative statics year
+        by year; ``None`` (default): the scenario's ``dynamics:`` key, else
+        ``default_dynamics`` (the command line passes
+        :data:`~tradewar.runs.result.DEFAULT_DYNAMICS`).
+
+    Raises
+    ------
+    ScenarioError
+        Anything wrong with the scenario; raised before any equilibrium is solved.
+    ConvergenceError
+        If the engine fails in some year (the message names the year).
+    """
+    from tradewar.errors import ConvergenceError
+    from tradewar.model import solve
+
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if dynamics is None:
+        dynamics = loaded.dynamics.enabled if loaded.dynamics is not None else default_dynamics
+    if dynamics:
+        from tradewar.runs.dynamic import run_dynamic
+
+        return run_dynamic(
+            loaded,
+            world,
+            years,
+            data_dir=data_dir,
+            progress=progress,
+            deficits=deficits,
+            tol=tol,
+            max_iter=max_iter,
+            chokepoints=chokepoints,
+            baseline=baseline,
+            world_options=world_options,
+        )
+    setup = prepare_run(
+        loaded,
+        world,
+        years,
+        data_dir=data_dir,
+        deficits=deficits,
+        tol=tol,
+        max_iter=max_iter,
+        chokepoints=chokepoints,
+        baseline=baseline,
+        world_options=world_options,
+    )
+    sc, w, spec, yrs, chokes, rule = (
+        setup.scenario,
+        setup.world,
+        setup.spec,
+        setup.years,
+        setup.chokes,
+        setup.rule,
+    )
+    policies, shocks, tech, base = setup.policies, setup.shocks, setup.technology, setup.base
+    ss_base, undefined = setup.ss_base, setup.undefined
     region_rows: list[pd.DataFrame] = []
     sector_rows: list[pd.DataFrame] = []
     flow_rows: list[pd.DataFrame] = []
@@ -215,87 +414,16 @@ def run_scenario(
         try:
             eq = solve(base, shocks[y], tol=tol, max_iter=max_iter, technology=tech)
         except ConvergenceError as err:
-            advice = None
-            if rule != "zero" and "deficit rule 'zero'" in err.reason:
-                advice = (
-                    "try the deficit rule zero (`deficits: zero` in the scenario file, "
-                    "`--deficits zero` on the command line)"
-                )
-            raise err.within(f"scenario {sc.name!r}, year {y}", fix=advice) from None
-        rec = eq.solver
-        records.append(
-            {
-                "year": y,
-                "converged": bool(rec.converged),
-                "iterations": int(rec.iterations),
-                "residual": float(rec.residual),
-                "seconds": float(rec.seconds),
-                "method": str(rec.method),
-                "checks": {k: float(v) for k, v in dict(getattr(rec, "checks", {}) or {}).items()},
-                "measures_in_force": list(policies[y].active),
-                "technology": "Cobb-Douglas" if tech is None else repr(tech),
-                # wedges of bans (limit 0) are infinite: written as null with ban = true
-                "quotas": [
-                    {
-                        **{k: json_value(v) for k, v in row.items()},
-                        "ban": bool(row["limit"] == 0.0),
-                    }
-                    for row in eq.quotas.to_dict(orient="records")
-                ],
-            }
-        )
-        reg = eq.regions.reset_index()[["region", *REGION_COLUMNS]].copy()
-        reg.insert(1, "year", y)
-        if usd is not None:
-            reg.insert(3, "ev_usd_bn", equivalent_variation(eq) * usd)
-            reg["income_baseline_usd_bn"] = np.asarray(eq.baseline.income) * usd
-        if chokes:
-            assert ss_base is not None
-            ss = _self_sufficiency(eq.counterfactual_world(), chokes)
-            for s in chokes:
-                reg[f"self_sufficiency_{s}"] = ss[s].reindex(reg["region"]).to_numpy()
-                reg[f"self_sufficiency_{s}_baseline"] = ss_base[s].reindex(reg["region"]).to_numpy()
+            raise err.within(f"scenario {sc.name!r}, year {y}", fix=deficit_advice(err, rule)) from None
+        rec, reg, sec, fl = year_tables(eq, y, policies[y].active, tech, chokes, ss_base)
+        records.append(rec)
         region_rows.append(reg)
-        sec = eq.sectors.reset_index()
-        zero = sec["output_before"] <= 0
-        out = pd.DataFrame(
-            {
-                "region": sec["region"],
-                "sector": sec["sector"],
-                "year": y,
-                # a sector with no output before has none after (no entry in the model): 0 %
-                "output_change_pct": sec["output_change_pct"].where(~zero, 0.0),
-                "output_value_change_pct": sec["output_value_change_pct"].where(~zero, 0.0),
-                "price_change_pct": 100.0 * (sec["price_hat"] - 1.0),
-                "output_before": sec["output_before"],
-                "output_after": sec["output_after"],
-            }
-        )
-        if usd is not None:
-            out["output_change_usd_bn"] = out["output_before"] * out["output_change_pct"] / 100.0 * usd
-        sector_rows.append(out)
-        fl = eq.flows[["baseline", "counterfactual", "tariff"]].to_dataframe().reset_index()
-        fl.insert(0, "year", y)
-        if usd is not None:
-            fl["change_usd_bn"] = (fl["counterfactual"] - fl["baseline"]) * usd
+        sector_rows.append(sec)
         flow_rows.append(fl)
         if progress is not None:
             progress(f"{sc.name} {y}", len(records))
 
-    regions = pd.concat(region_rows, ignore_index=True)
-    sectors = pd.concat(sector_rows, ignore_index=True)
-    flows = pd.concat(flow_rows, ignore_index=True)
-    for df in (regions, sectors, flows):
-        df.insert(0, "scenario", sc.name)
-        df["deficits"] = rule  # the deficit rule, in every table (it changes every number)
-    allowed = np.zeros(regions.shape, dtype=bool)
-    for r, s in undefined:
-        rows = (regions["region"] == r).to_numpy()
-        for c in (f"self_sufficiency_{s}", f"self_sufficiency_{s}_baseline"):
-            allowed[rows, regions.columns.get_loc(c)] = True
-    _check_finite(regions, "regions table", ["scenario", "region", "year"], allowed=allowed)
-    _check_finite(sectors, "sectors table", ["scenario", "region", "sector", "year"])
-    _check_finite(flows, "flows table", ["scenario", "origin", "region", "product", "year"])
+    regions, sectors, flows = finish_tables(sc.name, region_rows, sector_rows, flow_rows, undefined, rule)
     return ScenarioRun(
         scenario=sc,
         world=w,
@@ -309,8 +437,18 @@ def run_scenario(
         chokepoints=chokes,
         undefined_self_sufficiency=tuple(undefined),
         deficits=rule,
-        deficits_from=rule_from,
+        deficits_from=setup.rule_from,
     )
+
+
+def deficit_advice(err: Any, rule: str) -> str | None:
+    """A fix for a failed solve that the deficit rule ``zero`` would avoid, else None."""
+    if rule != "zero" and "deficit rule 'zero'" in err.reason:
+        return (
+            "try the deficit rule zero (`deficits: zero` in the scenario file, "
+            "`--deficits zero` on the command line)"
+        )
+    return None
 
 
 def check_distinct_names(scenarios: Sequence[Scenario]) -> None:

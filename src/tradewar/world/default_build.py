@@ -72,11 +72,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tradewar.errors import ConvergenceError, DataError
+from tradewar.world.aggregate import aggregate
 from tradewar.world.balance import ras
+from tradewar.world.calibration import Target, calibration_table
 from tradewar.world.world import World, WorldMeta
 
 HERE = Path(__file__).resolve().parent / "default"
@@ -709,6 +712,161 @@ def build_default_world(sources: Sources | None = None) -> World:
     )
 
 
+# ---------------------------------------------------------------------- calibration report
+#: The report's name for SEMA + SEMM (targets on all chips are evaluated on the World
+#: with the two chip sectors summed).
+ALL_CHIPS = "CHIPS"
+#: The calibration report shipped beside the bundle.
+CALIBRATION_FILE = HERE / "calibration.csv"
+
+
+def derived_shares(src: Sources) -> dict[str, tuple[dict[str, float], str]]:
+    """Output shares implied by cited figures, for the report: values (fractions) and source.
+
+    ``ree_stage_shares``: the REE output share of each region, Σ_stage value_stage ·
+    share[stage, n] / Σ_stage value_stage (USGS mining, IEA refining and magnets).
+    ``chip_output_shares``: each region's share of world chip output (CHIPS), design sales
+    by headquarters plus contract output (SIA, WSTS, TSMC/TrendForce).
+    """
+    ree = ree_output(src)
+    chips = chip_output(src)
+    both = chips["SEMA"] + chips["SEMM"]
+    return {
+        "ree_stage_shares": (
+            {r: float(v) for r, v in zip(REGIONS, ree / ree.sum(), strict=True) if v >= 0.01},
+            "USGS MCS 2024 mine shares, IEA GCMO 2024 refining and magnet shares, weighted by "
+            "the assumed stage values (ree_stage_value); not verified",
+        ),
+        "chip_output_shares": (
+            {r: float(v) for r, v in zip(REGIONS, both / both.sum(), strict=True) if v >= 0.01},
+            "SIA sales by company headquarters x WSTS 2023 world sales, plus contract output by "
+            "location (TSMC, TrendForce); not verified",
+        ),
+    }
+
+
+def calibration_targets(src: Sources) -> list[Target]:
+    """Every observed target of ``sources.yaml`` (groups expanded), as calibration Targets."""
+
+    def cite(key: str) -> str:
+        c = src.cited[key]
+        flag = "verified" if c.verified else "not verified"
+        return f"{c.source.publisher}, {c.source.title}, {c.source.table} ({flag})"
+
+    derived = derived_shares(src)
+    out: list[Target] = []
+
+    def add(
+        g: TargetGroup, key: str, labels: dict[str, str], observed: float, unit: str, source: str
+    ) -> None:
+        out.append(
+            Target(
+                key=key,
+                kind=g.kind,  # type: ignore[arg-type]
+                labels=labels,
+                observed=float(observed),
+                unit=unit,
+                source=source,
+                tolerance=g.tolerance,
+                relative=g.relative,
+            )
+        )
+
+    for g in src.target_groups:
+        if g.cited in derived:
+            values, source = derived[g.cited]
+            sector = "REE" if g.cited.startswith("ree") else ALL_CHIPS
+            for r, v in values.items():
+                add(g, f"share:{sector}:{r}", {"region": r, "sector": sector}, v, "fraction", source)
+            continue
+        vals = src.c(g.cited)
+        if g.kind == "bilateral_goods":
+            for i, row in vals.items():
+                for n, v in row.items():
+                    add(g, f"goods:{i}>{n}", {"origin": i, "region": n}, v, src.unit, cite(g.cited))
+        elif g.kind in ("exports_goods", "imports_goods"):
+            g_mat = trade_totals(src)["goods"]
+            totals = g_mat.sum(axis=1) if g.kind == "exports_goods" else g_mat.sum(axis=0)
+            for r, v in zip(REGIONS, totals, strict=True):
+                add(g, f"{g.kind}:{r}", {"region": r}, v, src.unit, cite(g.cited))
+        elif g.kind == "bilateral_sector":
+            for pair, flows in vals.items():
+                i, n = pair.split(">")
+                for p, v in flows.items():
+                    add(
+                        g,
+                        f"sector:{pair}:{p}",
+                        {"origin": i, "region": n, "product": p},
+                        v,
+                        src.unit,
+                        cite(g.cited),
+                    )
+        elif g.kind == "bilateral_services":
+            for direction, flows in vals.items():
+                for r, v in flows.items():
+                    i, n = ("USA", r) if direction == "EXP" else (r, "USA")
+                    add(g, f"services:{i}>{n}", {"origin": i, "region": n}, v, src.unit, cite(g.cited))
+        elif g.kind == "gdp":
+            for r in REGIONS[:-1]:
+                add(g, f"gdp:{r}", {"region": r}, vals[r], src.unit, cite(g.cited))
+        elif g.kind == "output_share":
+            sector = "SME" if g.cited.startswith("sme") else g.cited
+            for r, v in vals.items():
+                add(
+                    g,
+                    f"share:{sector}:{r}",
+                    {"region": r, "sector": sector},
+                    v / 100.0,
+                    "fraction",
+                    cite(g.cited),
+                )
+        else:
+            raise DataError(
+                f"no rule to expand a {g.kind!r} group", file=str(SOURCES_FILE), field="target_groups"
+            )
+    for raw in src.targets:
+        try:
+            out.append(Target.model_validate(raw, strict=False))
+        except ValidationError as err:
+            raise DataError(
+                f"invalid target: {err.errors()[0]['msg']}", file=str(SOURCES_FILE), field="targets"
+            ) from None
+    return out
+
+
+def calibration_report(world: World, src: Sources | None = None) -> pd.DataFrame:
+    """The calibration table of ``world`` against every observed target (see ``calibration_table``).
+
+    Targets that name :data:`ALL_CHIPS` are evaluated on ``world`` with SEMA and SEMM
+    summed; the others on ``world`` itself.
+    """
+    src = src or load_sources()
+    targets = calibration_targets(src)
+    chips = [t for t in targets if ALL_CHIPS in t.labels.values()]
+    rest = [t for t in targets if ALL_CHIPS not in t.labels.values()]
+    summed = aggregate(
+        world,
+        sectors={s: (ALL_CHIPS if s in CHIPS else s) for s in world.sectors},
+        sector_names={ALL_CHIPS: "Chips (SEMA + SEMM)"},
+    )
+    table = pd.concat(
+        [
+            calibration_table(world, rest, services=SERVICES),
+            calibration_table(summed, chips, services=SERVICES),
+        ],
+        ignore_index=True,
+    )
+    order = {t.key: k for k, t in enumerate(targets)}
+    return table.sort_values("key", key=lambda k: k.map(order)).reset_index(drop=True)
+
+
+def write_calibration(table: pd.DataFrame, path: str | os.PathLike[str] = CALIBRATION_FILE) -> Path:
+    """Write the calibration report as CSV (values rounded to 6 significant digits)."""
+    dest = Path(path)
+    table.to_csv(dest, index=False, float_format="%.6g")
+    return dest
+
+
 def main(argv: list[str] | None = None) -> int:
     """Rebuild the shipped bundle (``python -m tradewar.world.default_build [OUT]``)."""
     from tradewar.world.bundle import write_bundle
@@ -717,7 +875,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0]) if args else BUNDLE_DIR
     world = build_default_world()
     write_bundle(world, out)
-    print(f"wrote {world!r} to {out}")
+    report = write_calibration(calibration_report(world), out.parent / CALIBRATION_FILE.name)
+    print(f"wrote {world!r} to {out} and its calibration report to {report}")
     return 0
 
 

@@ -79,6 +79,38 @@ def shipped_path(name: str) -> Path:
     return Path(str(resources.files("tradewar.world") / name / "bundle"))
 
 
+#: Name of the calibration report (observed targets against the World's values) kept
+#: beside a shipped bundle or inside a bundle written by ``tradewar world build``.
+CALIBRATION_REPORT = "calibration.csv"
+
+
+def calibration_report_path(spec: str | os.PathLike[str]) -> Path:
+    """The calibration report of a shipped World or of a bundle folder.
+
+    Raises
+    ------
+    DataError
+        When ``spec`` names no shipped World or bundle folder with a report.
+
+    """
+    text = os.fspath(spec).strip()
+    if text in SHIPPED:
+        path = shipped_path(text).parent / CALIBRATION_REPORT
+    else:
+        fmt, sep, rest = text.partition(":")
+        folder = Path(rest if sep and fmt == "bundle" else text).expanduser()
+        path = folder / CALIBRATION_REPORT
+    if not path.is_file():
+        raise DataError(
+            "no calibration report for this World",
+            file=str(path),
+            field="WORLD",
+            fix="use a shipped World or a bundle written by `tradewar world build` (it writes "
+            f"{CALIBRATION_REPORT}); rebuild the default world with `python -m tradewar.world.default_build`",
+        )
+    return path
+
+
 @functools.lru_cache(maxsize=8)
 def _load_shipped(name: str) -> World:
     return read_bundle(shipped_path(name))
