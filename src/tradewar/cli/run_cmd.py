@@ -291,7 +291,7 @@ def run(
             f"largest sum error {d.max_sum_error():.1e} (relative)"
         )
     files = "regions.csv, sectors.csv, flows.parquet, summary.json"
-    files += ", contributions.csv" if decompositions else ""
+    files += ", contributions.csv, contributions_flows.parquet" if decompositions else ""
     files += (
         ", capacity.csv, long_run_regions.csv, long_run_sectors.csv"
         if any(r.is_dynamic for r in runs)

@@ -150,8 +150,10 @@ def write_outputs(
     """Write the output folder for ``runs`` atomically; see the module docstring.
 
     ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add
-    ``contributions.csv`` (all scenarios in one long table) and a ``decomposition`` record
-    (method, steps and convergence per year) to each scenario in ``summary.json``.
+    ``contributions.csv`` (all scenarios in one long table; trade flows summed over
+    products), ``contributions_flows.parquet`` (the trade flows by product) and a
+    ``decomposition`` record (method, steps and convergence per year) to each scenario in
+    ``summary.json``; see :meth:`~tradewar.runs.decompose.Decomposition.output_tables`.
 
     An interruption (an exception, Ctrl-C, SIGTERM) leaves ``out_dir`` as it was and no
     half-written folder.
@@ -194,8 +196,11 @@ def _write_run_files(
     summary = summary_dict(runs)
     _write_dynamics(runs, tmp, summary)
     if decompositions:
-        table = pd.concat([d.table for d in decompositions], ignore_index=True)
-        table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")
+        parts = [d.output_tables() for d in decompositions]
+        csv = pd.concat([c for c, _ in parts], ignore_index=True)
+        csv.to_csv(tmp / "contributions.csv", index=False, float_format="%.12g")
+        by_product = pd.concat([f for _, f in parts], ignore_index=True)
+        by_product.to_parquet(tmp / "contributions_flows.parquet", index=False)
         records = {d.scenario: d.summary() for d in decompositions}
         for sc in summary["scenarios"]:
             if sc["name"] in records:
