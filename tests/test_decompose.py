@@ -348,7 +348,7 @@ def test_financed_programme_is_decomposed(world: World) -> None:
       region: R002
       sectors: [S000]
       funding:
-        amount: 400
+        amount: 100
         unit: USD million
         spent: 2026-2026
         rate_of_return: 0.25
