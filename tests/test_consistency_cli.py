@@ -121,6 +121,7 @@ def test_duplicate_scenarios_are_refused(files: Path, tmp_path: Path, monkeypatc
     assert res.exit_code == 2 and "scenario 'top' is given twice" in res.output
     assert not (tmp_path / "o").exists()
     (files / "sub").mkdir(exist_ok=True)
+    monkeypatch.setenv("TRADEWAR_INCLUDE_ANYWHERE", "1")  # the copy includes from its parent folder
     (files / "sub" / "top.yaml").write_text(
         (files / "top.yaml").read_text().replace("on-small", "../on-small")
     )

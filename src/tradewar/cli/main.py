@@ -36,6 +36,7 @@ try:
     from typer.core import TyperGroup
 
     from tradewar.cli import (
+        draws_cmd,
         exposure_cmd,
         game_cmd,
         run_cmd,
@@ -69,6 +70,7 @@ app = typer.Typer(
 )
 
 app.command("run")(run_cmd.run)
+app.command("sweep")(draws_cmd.sweep)
 app.add_typer(scenarios_cmd.app, name="scenarios")
 app.add_typer(world_cmd.app, name="world")
 app.command("exposure")(exposure_cmd.exposure)

@@ -2,7 +2,10 @@
 
 With no arguments it runs the conflict (``trade-war-2026``) and the industrial policies
 (``industrial-policy-2026-2030``) side by side on the shipped default world for
-2026-2030 and writes ``tradewar-out/``.
+2026-2030 and writes ``tradewar-out/``. With ``--draws N`` it runs one scenario (default
+``trade-war-2026``) and also draws its uncertain parameters N times
+(:func:`tradewar.runs.run_draws`, solved on ``--executor``), adding percentile columns,
+``draws.parquet`` and the uncertainty charts.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from tradewar.policy import load_scenario
 from tradewar.report import render_report, summary_rich_table
 from tradewar.runs import (
     DEFAULT_DYNAMICS,
+    DEFAULT_SCENARIO,
     DEFAULT_SCENARIOS,
     check_distinct_names,
     check_out,
@@ -39,6 +43,21 @@ class DecomposeBy(StrEnum):
 
     measure = "measure"
     group = "group"
+
+
+class Executor(StrEnum):
+    """Where draws and sweep points are solved."""
+
+    local = "local"
+    processes = "processes"
+    dask = "dask"
+
+
+class Sampler(StrEnum):
+    """Designs of the draws in the unit cube."""
+
+    lhs = "lhs"
+    sobol = "sobol"
 
 
 class Deficits(StrEnum):
@@ -110,6 +129,32 @@ def run(
         ),
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    draws: Annotated[
+        int | None,
+        typer.Option(
+            "--draws",
+            "-n",
+            min=1,
+            help="Also solve N draws of the uncertain parameters (theta by sector; magnitudes, "
+            "returns and elasticities with a `range`) and report percentiles.",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws (same seed, same numbers).")] = 0,
+    sampler: Annotated[Sampler, typer.Option("--sampler", help="Design of the draws.")] = Sampler.lhs,
+    executor: Annotated[
+        Executor, typer.Option("--executor", help="Where draws are solved.")
+    ] = Executor.local,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes (default: the CPU cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of an existing Dask scheduler, tcp://HOST:PORT."),
+    ] = None,
+    fixed_theta: Annotated[
+        bool, typer.Option("--fixed-theta", help="Hold theta at the World's values in the draws.")
+    ] = False,
     dynamics: Annotated[
         bool | None,
         typer.Option(
@@ -133,6 +178,39 @@ def run(
     """Run trade-policy scenarios through the general-equilibrium model, year by year."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
+    if scheduler is not None and executor != Executor.dask:
+        fail("a scheduler address needs the dask executor: add --executor dask")
+    if draws is not None:
+        from tradewar.cli.draws_cmd import run_with_draws
+
+        if scenarios is not None and len(scenarios) != 1:
+            fail("--draws runs one scenario at a time; name one")
+        if decompose is not None:
+            fail("--decompose and --draws do not combine; run them separately")
+        if world_option:
+            fail("--world-option does not combine with --draws; name a world that needs no options")
+        if dynamics:
+            fail("--draws follows the comparative-static path; drop --dynamics (or add --static)")
+        run_with_draws(
+            scenarios[0] if scenarios else DEFAULT_SCENARIO,
+            world=world,
+            years=years,
+            out=out,
+            data_dir=data_dir,
+            deficits=deficits.value if deficits else None,
+            no_report=no_report,
+            draws=draws,
+            seed=seed,
+            sampler=sampler.value,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            theta=not fixed_theta,
+            force=force,
+        )
+        return
+    if scheduler is not None or executor != Executor.local:
+        fail("--executor and --scheduler apply to --draws; add --draws N")
     names = scenarios or list(DEFAULT_SCENARIOS)
     try:
         check_out(out, force=force)
@@ -213,7 +291,7 @@ def run(
             f"largest sum error {d.max_sum_error():.1e} (relative)"
         )
     files = "regions.csv, sectors.csv, flows.parquet, summary.json"
-    files += ", contributions.csv" if decompositions else ""
+    files += ", contributions.csv, contributions_flows.parquet" if decompositions else ""
     files += (
         ", capacity.csv, long_run_regions.csv, long_run_sectors.csv"
         if any(r.is_dynamic for r in runs)

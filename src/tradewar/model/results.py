@@ -225,7 +225,9 @@ class Equilibrium:
 
     @property
     def _A_hat(self) -> FloatArray:
-        return np.asarray(self.shock.productivity.transpose("region", "sector").values)
+        a = self.shock.productivity
+        axes = [a.dims.index(d) for d in ("region", "sector")]
+        return np.transpose(np.asarray(a.values, dtype=float), axes)
 
     @property
     def price_index_hat(self) -> FloatArray:

@@ -155,12 +155,12 @@ class Shock:
     @property
     def regions(self) -> list[str]:
         """Region codes."""
-        return [str(r) for r in self.tariff["region"].values]
+        return [str(r) for r in self.tariff.indexes["region"]]
 
     @property
     def sectors(self) -> list[str]:
         """Sector codes."""
-        return [str(s) for s in self.tariff["product"].values]
+        return [str(s) for s in self.tariff.indexes["product"]]
 
     def _pair_mask(self, origin: Selector, region: Selector, product: Selector) -> np.ndarray:
         regs, secs = self.regions, self.sectors

@@ -145,8 +145,13 @@ class Technology:
             If the labels do not match the baseline's.
         """
         regions, sectors = list(base.regions), list(base.sectors)
-        mine_r = [str(r) for r in self.sigma["region"].values]
-        mine_s = [str(s) for s in self.sigma["sector"].values]
+        mine_r = [str(r) for r in self.sigma.indexes["region"]]
+        mine_s = [str(s) for s in self.sigma.indexes["sector"]]
+        if mine_r == regions and mine_s == sectors and self.epsilon.dims == self.sigma.dims:
+            same = self.epsilon.indexes["region"].equals(self.sigma.indexes["region"])
+            if same and self.epsilon.indexes["sector"].equals(self.sigma.indexes["sector"]):
+                s, e = self.sigma.values, self.epsilon.values
+                return np.asarray(s, dtype=float), np.asarray(e, dtype=float)
         if sorted(mine_r) != sorted(regions) or sorted(mine_s) != sorted(sectors):
             raise ModelError(
                 "the technology's regions/sectors do not match the baseline's",

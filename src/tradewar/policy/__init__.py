@@ -12,7 +12,7 @@ See ``docs/scenarios.md`` for the file format and :mod:`tradewar.policy.shocks` 
 each measure becomes a change in tariffs, trade costs or productivity.
 """
 
-from tradewar.policy.models import Magnitude, ScenarioFile, Source, Years
+from tradewar.policy.models import Distribution, Magnitude, ScenarioFile, Source, Years
 from tradewar.policy.scenario import (
     PlacedMeasure,
     Scenario,
@@ -35,6 +35,7 @@ from tradewar.policy.shocks import (
 )
 
 __all__ = [
+    "Distribution",
     "FundingEffect",
     "Magnitude",
     "PlacedMeasure",

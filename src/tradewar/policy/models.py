@@ -22,6 +22,15 @@ years it applies and a source (document and date) or a stated assumption::
 Magnitudes: ``value`` (constant), ``values`` (by year: linear between the years given,
 the last value held afterwards) or ``start``/``end`` (linear over ``years``).
 
+Uncertain numbers (magnitudes, production elasticities, funding returns) may carry a
+``range`` (the support of the number, checked like the number itself) and optionally a
+``distribution`` on it (:class:`Distribution`), used by ``tradewar run --draws`` and
+``tradewar sweep``::
+
+    magnitude: {unit: percent, value: 60, range: [30, 90]}                 # uniform
+    magnitude: {unit: percent, value: 60, range: [30, 90],
+                distribution: {kind: normal, sd: 15}}                      # truncated normal
+
 Every model rejects unknown keys (``extra="forbid"``); :mod:`tradewar.policy.scenario`
 turns pydantic's errors into one :class:`~tradewar.errors.ScenarioError` naming the file,
 line, field and fix.
@@ -117,6 +126,62 @@ class Years(_Strict):
         return f"{self.start}-{'' if self.end is None else self.end}"
 
 
+DistributionKind = Literal["uniform", "triangular", "normal", "lognormal"]
+
+
+class Distribution(_Strict):
+    """The shape of an uncertain number on its ``range`` (the support).
+
+    ``kind``:
+
+    * ``uniform`` (the default when only ``range`` is given): equally likely on the range;
+    * ``triangular``: mode at the central value, zero density at the ends of the range;
+    * ``normal``: mean at the central value, standard deviation ``sd`` (in the number's
+      unit), truncated to the range;
+    * ``lognormal``: median at the central value (> 0), ``sd_log`` the standard deviation
+      of the logarithm, truncated to the range.
+    """
+
+    kind: DistributionKind
+    sd: float | None = Field(default=None, gt=0)
+    sd_log: float | None = Field(default=None, gt=0)
+    source: Source | list[Source] | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _params(self) -> Distribution:
+        if self.kind == "normal" and (self.sd is None or self.sd_log is not None):
+            raise ValueError("a normal distribution takes `sd` (standard deviation); fix: add e.g. `sd: 10`")
+        if self.kind == "lognormal" and (self.sd_log is None or self.sd is not None):
+            raise ValueError(
+                "a lognormal distribution takes `sd_log` (standard deviation of the log); "
+                "fix: add e.g. `sd_log: 0.3`"
+            )
+        if self.kind in ("uniform", "triangular") and (self.sd is not None or self.sd_log is not None):
+            raise ValueError(f"a {self.kind} distribution takes no `sd`/`sd_log`: its range is its support")
+        return self
+
+
+def check_uncertain(
+    value: float | None, rng: tuple[float, float] | None, dist: Distribution | None, what: str
+) -> None:
+    """Check a central ``value`` against its ``range`` and ``distribution`` (raises ValueError)."""
+    if rng is None:
+        if dist is not None:
+            raise ValueError(
+                f"@{what}: a `distribution` needs a `range` (its support, checked before anything "
+                "runs); fix: add e.g. `range: [30, 90]`"
+            )
+        return
+    lo, hi = rng
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
+        raise ValueError(f"@{what}: `range` must be two finite numbers [low, high] with low < high")
+    if value is not None and not lo <= value <= hi:
+        raise ValueError(f"@{what}: the range [{lo:g}, {hi:g}] does not contain the value {value:g}")
+    if dist is not None and dist.kind == "lognormal" and (value is None or value <= 0 or lo <= 0):
+        raise ValueError(f"@{what}: a lognormal distribution needs a positive value and range")
+
+
 Unit = Literal["percent", "fraction", "factor"]
 
 
@@ -125,6 +190,11 @@ class Magnitude(_Strict):
 
     ``unit``: ``percent`` (25 = 25 %), ``fraction`` (0.25 = 25 %) or ``factor`` (a
     multiplier, 1.1 = +10 %; only for trade costs and productivity).
+
+    ``range`` (and optionally ``distribution``) make the magnitude uncertain. With
+    ``value`` they describe the value; with a phase-in (``values`` or ``start``/``end``)
+    they describe the **last** number of the path (the level reached), and a drawn
+    number scales the whole path in proportion (:meth:`scaled_to`).
     """
 
     unit: Unit
@@ -132,6 +202,8 @@ class Magnitude(_Strict):
     values: dict[int, float] | None = None
     start: float | None = None
     end: float | None = None
+    range: tuple[float, float] | None = None
+    distribution: Distribution | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Magnitude:
@@ -152,15 +224,47 @@ class Magnitude(_Strict):
         for x in self.numbers():
             if not math.isfinite(x):
                 raise ValueError("magnitudes must be finite numbers")
+        check_uncertain(self.reference(), self.range, self.distribution, "range")
+        if self.range is not None and self.value is None and self.reference() == 0:
+            raise ValueError(
+                "@range: the range of a phase-in describes its last number, which is 0 "
+                "here, so a drawn number cannot scale the path; fix: give `value` instead"
+            )
         return self
 
     def numbers(self) -> list[float]:
-        """All numbers written in the magnitude (for range checks)."""
+        """All numbers written in the magnitude, range ends included (for range checks)."""
+        ends = list(self.range) if self.range is not None else []
         if self.value is not None:
-            return [self.value]
+            return [self.value, *ends]
         if self.values is not None:
-            return list(self.values.values())
-        return [x for x in (self.start, self.end) if x is not None]
+            return [*self.values.values(), *ends]
+        return [x for x in (self.start, self.end) if x is not None] + ends
+
+    def reference(self) -> float:
+        """The number a range describes: ``value``, else the last of ``values``, else ``end``."""
+        if self.value is not None:
+            return self.value
+        if self.values is not None:
+            return self.values[max(self.values)]
+        assert self.end is not None
+        return self.end
+
+    def scaled_to(self, x: float) -> Magnitude:
+        """The magnitude with its reference number set to ``x`` (a phase-in scaled in proportion).
+
+        The result carries no range (it is one draw, or one point of a sweep).
+        """
+        if self.value is not None:
+            return Magnitude(unit=self.unit, value=x)
+        ref = self.reference()
+        if ref == 0:
+            raise ValueError("cannot scale a phase-in whose last number is 0")
+        k = x / ref
+        if self.values is not None:
+            return Magnitude(unit=self.unit, values={y: v * k for y, v in self.values.items()})
+        assert self.start is not None and self.end is not None
+        return Magnitude(unit=self.unit, start=self.start * k, end=self.end * k)
 
     def raw_at(self, year: int, years: Years) -> float:
         """The written number in force in ``year`` (before unit conversion)."""
@@ -422,6 +526,9 @@ class ElasticitySetting(_Strict):
     description: str | None = None
     source: Source | list[Source] | None = None
     assumption: str | None = None
+    #: support of the uncertain elasticity (within [0.001, 20]) and its shape
+    range: tuple[float, float] | None = None
+    distribution: Distribution | None = None
 
     @model_validator(mode="after")
     def _cited(self) -> ElasticitySetting:
@@ -430,6 +537,9 @@ class ElasticitySetting(_Strict):
                 "every elasticity needs a `source` (a published estimate) or an `assumption`; "
                 "fix: add `source: {document: ..., date: YYYY}`"
             )
+        check_uncertain(self.value, self.range, self.distribution, "range")
+        if self.range is not None and (self.range[0] < 1e-3 or self.range[1] > 20.0):
+            raise ValueError("@range: elasticities range within [0.001, 20]")
         return self
 
 
@@ -537,10 +647,23 @@ class Funding(_Strict):
     spent: Years
     rate_of_return: float = Field(gt=0, le=5)
     usd_per_cny: float | None = Field(default=None, gt=0)
+    #: support of the uncertain rate of return (within (0, 5]) and its shape
+    rate_of_return_range: tuple[float, float] | None = None
+    rate_of_return_distribution: Distribution | None = None
     financing: Financing
 
     @model_validator(mode="after")
     def _fx(self) -> Funding:
+        check_uncertain(
+            self.rate_of_return,
+            self.rate_of_return_range,
+            self.rate_of_return_distribution,
+            "rate_of_return_range",
+        )
+        if self.rate_of_return_range is not None and (
+            self.rate_of_return_range[0] <= 0 or self.rate_of_return_range[1] > 5
+        ):
+            raise ValueError("@rate_of_return_range: returns range within (0, 5]")
         if self.unit == "CNY billion" and self.usd_per_cny is None:
             raise ValueError("@unit: spending in CNY needs `usd_per_cny`; fix: add the exchange rate, cited")
         if self.spent.end is None:
@@ -747,6 +870,8 @@ MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "spent": Years,
     "columns": ScheduleColumns,
     "production": ElasticitySetting,
+    "distribution": Distribution,
+    "rate_of_return_distribution": Distribution,
     "dynamics": DynamicsSetting,
 }
 

@@ -29,7 +29,7 @@ from tradewar.report.tables import measure_rows
 from tradewar.report.waterfall import decomposition_section
 
 if TYPE_CHECKING:
-    from tradewar.runs import ScenarioRun
+    from tradewar.runs import DrawsRun, ScenarioRun
     from tradewar.runs.decompose import Decomposition
 
 _EXPLAIN = """
@@ -524,11 +524,18 @@ def _legend(run: ScenarioRun) -> str:
     return f"<p class='small'><b>Regions:</b> {_esc(regions)}.<br><b>Sectors:</b> {_esc(sectors)}.</p>"
 
 
-def render_report(runs: Sequence[ScenarioRun], decompositions: Sequence[Decomposition] = ()) -> str:
+def render_report(
+    runs: Sequence[ScenarioRun],
+    decompositions: Sequence[Decomposition] = (),
+    *,
+    draws: Sequence[DrawsRun] = (),
+) -> str:
     """The report for one or more scenario runs on the same World, as one HTML string.
 
     ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add a waterfall of
     each decomposed scenario's welfare by measure to its section.
+    ``draws``: Monte Carlo draws of some of the runs (matched by scenario name); their
+    uncertainty section (:func:`tradewar.report.uncertainty.draws_section`) follows.
     """
     if not runs:
         raise ModelError("no runs to report", field="runs")
@@ -571,11 +578,16 @@ def render_report(runs: Sequence[ScenarioRun], decompositions: Sequence[Decompos
         parts.append("<h2>Scenarios compared</h2>")
         parts.append(_comparison_fig(runs))
     decomposed = {d.scenario: d for d in decompositions}
+    by_name = {d.run.scenario.name: d for d in draws}
     for k, run in enumerate(runs):
         parts.append(_scenario_section(run, k))
         if run.is_dynamic:
             parts.append(_dynamics_section(run, f"s{k}"))
         if run.scenario.name in decomposed:
             parts.append(decomposition_section(decomposed[run.scenario.name], f"s{k}"))
+        if run.scenario.name in by_name:
+            from tradewar.report.uncertainty import draws_section
+
+            parts.append(draws_section(by_name[run.scenario.name], f"s{k}"))
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import os
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -144,12 +144,16 @@ def write_outputs(
     report_html: str | None = None,
     decompositions: Sequence[Decomposition] = (),
     force: bool = False,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    summary: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
 
     ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add
-    ``contributions.csv`` (all scenarios in one long table) and a ``decomposition`` record
-    (method, steps and convergence per year) to each scenario in ``summary.json``.
+    ``contributions.csv`` (all scenarios in one long table; trade flows summed over
+    products), ``contributions_flows.parquet`` (the trade flows by product) and a
+    ``decomposition`` record (method, steps and convergence per year) to each scenario in
+    ``summary.json``; see :meth:`~tradewar.runs.decompose.Decomposition.output_tables`.
 
     An interruption (an exception, Ctrl-C, SIGTERM) leaves ``out_dir`` as it was and no
     half-written folder.
@@ -159,29 +163,64 @@ def write_outputs(
     DataError
         If ``out_dir`` is refused (see :func:`tradewar.outdir.check_destination`; ``force``
         replaces a non-empty folder that is not a run output, or a file) or cannot be written.
+
+    ``tables``: further Parquet files by file name (e.g. ``draws.parquet``);
+    ``summary``: further top-level entries of ``summary.json`` (e.g. ``draws``).
     """
     if not runs:
         raise ScenarioError("nothing to write: no scenario was run", field="scenario")
     check_distinct_names([r.scenario for r in runs])
+    return write_folder(
+        out_dir,
+        lambda tmp: _write_run_files(tmp, runs, report_html, decompositions, tables or {}, summary or {}),
+        force=force,
+    )
+
+
+def _write_run_files(
+    tmp: Path,
+    runs: Sequence[ScenarioRun],
+    report_html: str | None,
+    decompositions: Sequence[Decomposition],
+    tables: Mapping[str, pd.DataFrame],
+    extra: Mapping[str, Any],
+) -> None:
+    regions = pd.concat([r.regions for r in runs], ignore_index=True)
+    sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
+    flows = pd.concat([r.flows for r in runs], ignore_index=True)
+    regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
+    sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
+    flows.to_parquet(tmp / "flows.parquet", index=False)
+    for name, df in tables.items():
+        df.to_parquet(tmp / name, index=False)
+    summary = summary_dict(runs)
+    _write_dynamics(runs, tmp, summary)
+    if decompositions:
+        parts = [d.output_tables() for d in decompositions]
+        csv = pd.concat([c for c, _ in parts], ignore_index=True)
+        csv.to_csv(tmp / "contributions.csv", index=False, float_format="%.12g")
+        by_product = pd.concat([f for _, f in parts], ignore_index=True)
+        by_product.to_parquet(tmp / "contributions_flows.parquet", index=False)
+        records = {d.scenario: d.summary() for d in decompositions}
+        for sc in summary["scenarios"]:
+            if sc["name"] in records:
+                sc["decomposition"] = records[sc["name"]]
+    with open(tmp / "summary.json", "w", encoding="utf-8") as f:
+        json.dump({**summary, **extra}, f, indent=2, default=str)
+        f.write("\n")
+    if report_html is not None:
+        (tmp / "report.html").write_text(report_html, encoding="utf-8")
+
+
+def write_folder(
+    out_dir: str | os.PathLike[str], write: Callable[[Path], None], *, force: bool = False
+) -> Path:
+    """Create the run folder ``out_dir`` safely; ``write(tmp)`` fills it.
+
+    ``tmp`` is a hidden folder that replaces ``out_dir`` atomically when ``write`` returns
+    (:func:`tradewar.outdir.output_folder`, kind :data:`KIND`); an existing ``out_dir`` that
+    is not a previous tradewar output is refused unless ``force``.
+    """
     with output_folder(out_dir, KIND, force=force, recognise=is_run_folder) as tmp:
-        regions = pd.concat([r.regions for r in runs], ignore_index=True)
-        sectors = pd.concat([r.sectors for r in runs], ignore_index=True)
-        flows = pd.concat([r.flows for r in runs], ignore_index=True)
-        regions.to_csv(tmp / "regions.csv", index=False, float_format="%.10g")
-        sectors.to_csv(tmp / "sectors.csv", index=False, float_format="%.10g")
-        flows.to_parquet(tmp / "flows.parquet", index=False)
-        summary = summary_dict(runs)
-        _write_dynamics(runs, tmp, summary)
-        if decompositions:
-            table = pd.concat([d.table for d in decompositions], ignore_index=True)
-            table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")
-            records = {d.scenario: d.summary() for d in decompositions}
-            for sc in summary["scenarios"]:
-                if sc["name"] in records:
-                    sc["decomposition"] = records[sc["name"]]
-        with open(tmp / "summary.json", "w", encoding="utf-8") as f:
-            json.dump(summary, f, indent=2, default=str)
-            f.write("\n")
-        if report_html is not None:
-            (tmp / "report.html").write_text(report_html, encoding="utf-8")
+        write(tmp)
     return destination(out_dir)
