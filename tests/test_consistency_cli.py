@@ -125,7 +125,6 @@ def test_duplicate_scenarios_are_refused(files: Path, tmp_path: Path, monkeypatc
     (files / "sub" / "top.yaml").write_text(
         (files / "top.yaml").read_text().replace("on-small", "../on-small")
     )
-    monkeypatch.setenv("TRADEWAR_INCLUDE_ANYWHERE", "1")  # sub/top.yaml includes from the folder above
     with pytest.raises(ScenarioError, match="have the same name"):
         run_scenarios([str(files / "top.yaml"), str(files / "sub" / "top.yaml")])
 
