@@ -114,13 +114,14 @@ def test_world_option_reaches_the_reader(files: Path, tmp_path: Path) -> None:
     assert "Traceback" not in res.output
 
 
-def test_duplicate_scenarios_are_refused(files: Path, tmp_path: Path) -> None:
+def test_duplicate_scenarios_are_refused(files: Path, tmp_path: Path, monkeypatch) -> None:
     res = runner.invoke(
         app, ["run", str(files / "top.yaml"), str(files / "top.yaml"), "--out", str(tmp_path / "o")]
     )
     assert res.exit_code == 2 and "scenario 'top' is given twice" in res.output
     assert not (tmp_path / "o").exists()
     (files / "sub").mkdir(exist_ok=True)
+    monkeypatch.setenv("TRADEWAR_INCLUDE_ANYWHERE", "1")  # the copy includes from its parent folder
     (files / "sub" / "top.yaml").write_text(
         (files / "top.yaml").read_text().replace("on-small", "../on-small")
     )

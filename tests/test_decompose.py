@@ -319,6 +319,14 @@ def test_cli_decompose_writes_contributions_and_waterfall(tmp_path: Path, world:
         t["variable"]
     )
     assert _sum_error(t) <= SUM_TOL
+    pairs = t[t["variable"] == "trade_change_usd_bn"]
+    assert set(pairs["sector"]) == {"all"} and (pairs["origin"] != "").all()
+    fl = pd.read_parquet(out / "contributions_flows.parquet")
+    assert list(fl.columns) == list(CONTRIBUTION_COLUMNS) and set(fl["sector"]) == set(world.sectors)
+    assert _sum_error(fl) <= SUM_TOL
+    by_pair = fl.groupby(["year", "region", "origin", "measure"])["contribution"].sum()
+    csv_pair = pairs.set_index(["year", "region", "origin", "measure"])["contribution"]
+    np.testing.assert_allclose(csv_pair.reindex(by_pair.index), by_pair, rtol=1e-6, atol=1e-9)
     html = (out / "report.html").read_text()
     assert "s0-waterfall" in html and "EV (USD bn)" in html
     assert "trade change (USD bn)" in html and "real output change (USD bn)" in html
@@ -340,7 +348,7 @@ def test_financed_programme_is_decomposed(world: World) -> None:
       region: R002
       sectors: [S000]
       funding:
-        amount: 400
+        amount: 100
         unit: USD million
         spent: 2026-2026
         rate_of_return: 0.25

@@ -71,6 +71,7 @@ measures:
         assumption: test rates
     years: 2026-
     assumption: test programme
+    extreme: true  # 43 % of the region's GDP, deliberately large so capacity visibly grows
 """
 
 

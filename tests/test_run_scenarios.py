@@ -109,6 +109,7 @@ def test_no_measures_no_change(world) -> None:
 def test_outputs_are_complete_and_atomic(run, tmp_path: Path, monkeypatch) -> None:
     out = write_outputs([run], tmp_path / "out", report_html=render_report([run]))
     assert sorted(p.name for p in out.iterdir()) == [
+        ".tradewar-output",
         "flows.parquet",
         "regions.csv",
         "report.html",

@@ -19,7 +19,16 @@ from tradewar.cli._errors import fail
 from tradewar.cli.run_cmd import Deficits, Executor
 from tradewar.errors import TradewarError
 from tradewar.report import render_report, render_sweep_report
-from tradewar.runs import DEFAULT_SCENARIO, DrawsRun, run_draws, run_sweep, write_outputs, write_sweep
+from tradewar.runs import (
+    DEFAULT_SCENARIO,
+    DrawsRun,
+    check_out,
+    run_draws,
+    run_sweep,
+    write_outputs,
+    write_sweep,
+)
+from tradewar.world.load import stylized_notice
 
 #: Failed draws or points listed on the terminal (all are in summary.json).
 SHOWN_FAILURES = 10
@@ -86,11 +95,13 @@ def run_with_draws(
     workers: int | None,
     scheduler: str | None,
     theta: bool,
+    force: bool = False,
 ) -> None:
     """The ``--draws`` branch of ``tradewar run``."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
     try:
+        check_out(out, force=force)
         with _bar(err) as bar:
             task = bar.add_task("central run", total=draws)
 
@@ -120,13 +131,13 @@ def run_with_draws(
                 report_html=html,
                 tables={"draws.parquet": dr.draws},
                 summary={"draws": dr.summary()},
+                force=force,
             )
     except TradewarError as exc:
         fail(exc)
-    if dr.run.world.meta.stylized:
-        console.print(
-            f"[yellow]note:[/yellow] world {dr.run.world_spec!r} is stylized: not for policy conclusions"
-        )
+    notice = stylized_notice(dr.run.world)
+    if notice:
+        console.print(notice, style="yellow", markup=False)
     console.print(
         "[yellow]note:[/yellow] draws follow the comparative-static path (every year against the "
         "base year), not the recursive-dynamic one"
@@ -158,9 +169,15 @@ def sweep(
     ] = None,
     world: Annotated[str | None, typer.Option("--world", "-w", help="World to run on.")] = None,
     years: Annotated[str | None, typer.Option("--years", "-y", help="Years, e.g. 2026-2030.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced atomically).")] = Path(
-        "tradewar-sweep"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder: created, or replaced atomically if it is a previous tradewar "
+            "output; anything else is refused unless --force.",
+        ),
+    ] = Path("tradewar-sweep"),
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Reference data root.")] = None,
     deficits: Annotated[Deficits | None, typer.Option("--deficits", help="Deficit rule.")] = None,
     executor: Annotated[
@@ -171,6 +188,9 @@ def sweep(
         str | None, typer.Option("--scheduler", help="Existing Dask scheduler, tcp://HOST:PORT.")
     ] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace --out even if it is a file or a folder of other files.")
+    ] = False,
 ) -> None:
     """Solve a scenario over grids of parameters or measure magnitudes; one Parquet table, heatmaps."""
     console = Console()
@@ -180,6 +200,7 @@ def sweep(
     if scheduler is not None and executor != Executor.dask:
         fail("--scheduler needs --executor dask")
     try:
+        check_out(out, force=force)
         with _bar(err) as bar:
             task = bar.add_task("setting up", total=None)
 
@@ -199,7 +220,7 @@ def sweep(
                 progress=progress,
             )
             html = None if no_report else render_sweep_report(sw)
-            dest = write_sweep(sw, out, report_html=html)
+            dest = write_sweep(sw, out, report_html=html, force=force)
     except TradewarError as exc:
         fail(exc)
     console.print(f"{sw.n_points} points x {len(sw.years)} years on {executor.value} in {sw.seconds:.1f} s")

@@ -1,7 +1,8 @@
 """``tradewar game``: optimal tariffs, trade-war Nash equilibria and negotiated deals.
 
 Each command writes CSV tables, ``summary.json`` and a styled HTML report into ``--out``
-and prints a summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and model
+(safely, see :mod:`tradewar.outdir`: a non-empty folder that is not a game output, or a
+file, needs ``--force``) and prints a summary. ``--world ossa2014`` uses Ossa's (2014) 7x33 data and model
 (political-economy weights by default); any other World spec (see
 ``tradewar.world.load``; reader options with ``--world-option``) plays through the
 general-equilibrium engine (``--model ge``, exact gradients by the adjoint method of
@@ -25,6 +26,7 @@ import typer
 
 from tradewar.cli._errors import fail
 from tradewar.errors import ConvergenceError, TradewarError
+from tradewar.outdir import check_destination, output_folder
 from tradewar.report.game import render_game_report
 from tradewar.strategy import (
     DEFAULT_INSTRUMENT,
@@ -98,6 +100,9 @@ DeficitsOpt = Annotated[
     typer.Option("--deficits", help="deficit rule: zero (default for games), fixed or data"),
 ]
 DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="root of the reference data")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="replace --out even if it is a file or a folder of other files")
+]
 UpperOpt = Annotated[float, typer.Option("--upper", help="upper bound on tariffs (fraction)")]
 
 
@@ -175,6 +180,23 @@ def _tariff_table(model: TariffGameModel, tariff: np.ndarray, players: list[str]
     return pd.DataFrame(rows)
 
 
+#: Output kind of a game folder (in its marker file, see :mod:`tradewar.outdir`).
+KIND = "game"
+
+
+def _is_game_folder(folder: Path) -> bool:
+    """A folder an older ``tradewar game`` wrote: CSV tables, report.html and summary.json only."""
+    names = {p.name for p in folder.iterdir()}
+    return {"report.html", "summary.json"} <= names and all(
+        n.endswith(".csv") or n in ("report.html", "summary.json") for n in names
+    )
+
+
+def _check_out(out: Path, force: bool) -> None:
+    """Refuse ``--out`` before playing (see :mod:`tradewar.outdir`)."""
+    check_destination(out, KIND, force=force, recognise=_is_game_folder)
+
+
 def _write(
     out: Path,
     setup: GameSetup,
@@ -183,9 +205,24 @@ def _write(
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     bars: pd.DataFrame | None = None,
+    *,
+    force: bool = False,
+) -> None:
+    """Write the game's folder atomically (see :mod:`tradewar.outdir`) with :func:`_write_files`."""
+    with output_folder(out, KIND, force=force, recognise=_is_game_folder) as tmp:
+        _write_files(tmp, setup, title, instrument, tables, notes, bars)
+
+
+def _write_files(
+    out: Path,
+    setup: GameSetup,
+    title: str,
+    instrument: Instrument,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    bars: pd.DataFrame | None,
 ) -> None:
     """CSV tables (each with the deficit rule as a last column), summary.json and report.html."""
-    out.mkdir(parents=True, exist_ok=True)
     settings = {**setup.settings(), "Instrument": str(instrument)}
     for name, df in tables.items():
         df.assign(deficits=setup.deficits).to_csv(out / f"{name}.csv", index=False)
@@ -219,9 +256,11 @@ def optimal(
     deficits: DeficitsOpt = None,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
+    force: ForceOpt = False,
 ) -> None:
     """Unilateral optimal tariffs of each player, the others' tariffs held at the baseline."""
     try:
+        _check_out(out, force)
         setup, pl = _setup(world, world_option, players, model, weights, deficits, data_dir)
         m = setup.model
         rows, tariffs = [], []
@@ -255,6 +294,7 @@ def optimal(
             {"optimal_summary": summary, "optimal_tariffs": pd.concat(tariffs, ignore_index=True)},
             [f"Average optimal tariff (mean over players of the median tariff): {avg:.1f} %"],
             bars=summary[["region", "own_welfare_change_pct", "others_mean_welfare_change_pct"]],
+            force=force,
         )
     except TradewarError as err:
         _fail(err, "optimal")
@@ -272,11 +312,13 @@ def nash(
     deficits: DeficitsOpt = None,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
+    force: ForceOpt = False,
     tol: Annotated[float, typer.Option(help="max tariff change between rounds")] = 1e-4,
-    max_iter: Annotated[int, typer.Option(help="maximum best-response rounds")] = 50,
+    max_iter: Annotated[int, typer.Option(help="maximum best-response rounds", min=1)] = 50,
 ) -> None:
     """Nash equilibrium (trade war) by best-response iteration among the players."""
     try:
+        _check_out(out, force)
         setup, pl = _setup(world, world_option, players, model, weights, deficits, data_dir)
         m = setup.model
         ne = nash_equilibrium(
@@ -312,6 +354,7 @@ def nash(
             },
             notes,
             bars=summary[["region", "welfare_change_pct"]],
+            force=force,
         )
     except TradewarError as err:
         _fail(err, "nash")
@@ -329,6 +372,7 @@ def deal(
     deficits: DeficitsOpt = None,
     data_dir: DataDirOpt = Path("../shared/data"),
     upper: UpperOpt = 10.0,
+    force: ForceOpt = False,
 ) -> None:
     """Trade war (Nash) as threat point; Nash-bargaining deal; efficient equal-gains tariffs.
 
@@ -337,6 +381,7 @@ def deal(
     "trade talks") and ``equal_gains_over_war`` (efficient, equal gains over the war).
     """
     try:
+        _check_out(out, force)
         setup, pl = _setup(world, world_option, players, model, weights, deficits, data_dir)
         m = setup.model
         war = nash_equilibrium(m, pl, instrument=instrument, upper=upper)
@@ -378,6 +423,7 @@ def deal(
             },
             notes,
             bars=welfare,
+            force=force,
         )
     except TradewarError as err:
         _fail(err, "deal")

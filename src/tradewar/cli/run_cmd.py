@@ -27,6 +27,7 @@ from tradewar.runs import (
     DEFAULT_SCENARIO,
     DEFAULT_SCENARIOS,
     check_distinct_names,
+    check_out,
     decompose_run,
     parse_years,
     run_scenarios,
@@ -94,9 +95,19 @@ def run(
         str | None,
         typer.Option("--years", "-y", help="Years, e.g. 2026-2030 (default: the scenario's years)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced atomically).")] = Path(
-        "tradewar-out"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder: created, or replaced atomically if it is empty or a previous run's "
+            "output; anything else is refused unless --force.",
+        ),
+    ] = Path("tradewar-out"),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace --out even if it is a file or a folder of other files."),
+    ] = False,
     data_dir: Annotated[
         Path | None,
         typer.Option("--data-dir", help="Reference data root for data-set worlds (default ../shared/data)."),
@@ -195,12 +206,14 @@ def run(
             workers=workers,
             scheduler=scheduler,
             theta=not fixed_theta,
+            force=force,
         )
         return
     if scheduler is not None or executor != Executor.local:
         fail("--executor and --scheduler apply to --draws; add --draws N")
     names = scenarios or list(DEFAULT_SCENARIOS)
     try:
+        check_out(out, force=force)
         if dynamics and decompose is not None:
             raise ScenarioError(
                 "--decompose splits the static years; it cannot decompose a dynamic path",
@@ -249,7 +262,7 @@ def run(
                     decompositions.append(decompose_run(r, by=decompose.value, progress=progress))
             bar.update(task, description="writing")
             html = None if no_report else render_report(runs, decompositions)
-            dest = write_outputs(runs, out, report_html=html, decompositions=decompositions)
+            dest = write_outputs(runs, out, report_html=html, decompositions=decompositions, force=force)
     except TradewarError as exc:
         fail(exc)
     for spec in dict.fromkeys(r.world_spec for r in runs):
@@ -278,7 +291,7 @@ def run(
             f"largest sum error {d.max_sum_error():.1e} (relative)"
         )
     files = "regions.csv, sectors.csv, flows.parquet, summary.json"
-    files += ", contributions.csv" if decompositions else ""
+    files += ", contributions.csv, contributions_flows.parquet" if decompositions else ""
     files += (
         ", capacity.csv, long_run_regions.csv, long_run_sectors.csv"
         if any(r.is_dynamic for r in runs)

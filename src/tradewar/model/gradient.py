@@ -369,7 +369,7 @@ def _tariffs_shock(base: Baseline, tariff: FloatArray | Shock, deficits: str) ->
         dims=("origin", "region", "product"),
         coords={"origin": R, "region": R, "product": S},
     )
-    return Shock.none(base).set_tariff(t).with_deficits(deficits)  # type: ignore[arg-type]
+    return Shock.none(base).set_tariff(t, allow_extreme=True).with_deficits(deficits)  # type: ignore[arg-type]
 
 
 def welfare_gradient(

@@ -43,6 +43,7 @@ import numpy as np
 import xarray as xr
 
 from tradewar.errors import ScenarioError, UnknownCodeError
+from tradewar.limits import check_rate
 
 if TYPE_CHECKING:
     from tradewar.model.baseline import Baseline
@@ -202,12 +203,18 @@ class Shock:
         origin: Selector = None,
         region: Selector = None,
         product: Selector = None,
+        allow_extreme: bool = False,
     ) -> Shock:
-        """Set the tariff ``region`` levies on ``product`` from ``origin`` to ``value`` (fraction)."""
+        """Set the tariff ``region`` levies on ``product`` from ``origin`` to ``value`` (fraction).
+
+        Tariffs above :data:`tradewar.limits.MAX_RATE` (1000 %; ``set_tariff(25)`` is 2500 %,
+        most likely 25 % meant as 0.25) are refused unless ``allow_extreme=True``.
+        """
         mask = self._pair_mask(origin, region, product)
         v = self._values(value, self.tariff, "tariff", mask)
         new = np.where(mask, v, self.tariff.values)
         self._check_tariff(new)
+        self._check_plausible(new[mask], "a tariff", allow_extreme)
         return self._with(f"set_tariff({origin}, {region}, {product})", tariff=self.tariff.copy(data=new))
 
     def add_tariff(
@@ -217,12 +224,18 @@ class Shock:
         origin: Selector = None,
         region: Selector = None,
         product: Selector = None,
+        allow_extreme: bool = False,
     ) -> Shock:
-        """Add ``delta`` (fraction, e.g. 0.1 = 10 points) to the selected tariffs."""
+        """Add ``delta`` (fraction, e.g. 0.1 = 10 points) to the selected tariffs.
+
+        Resulting tariffs above :data:`tradewar.limits.MAX_RATE` are refused unless
+        ``allow_extreme=True`` (see :meth:`set_tariff`).
+        """
         mask = self._pair_mask(origin, region, product)
         v = self._values(delta, self.tariff, "tariff", mask)
         new = np.where(mask, self.tariff.values + v, self.tariff.values)
         self._check_tariff(new)
+        self._check_plausible(new[mask], "a tariff", allow_extreme)
         return self._with(f"add_tariff({origin}, {region}, {product})", tariff=self.tariff.copy(data=new))
 
     def scale_trade_cost(
@@ -249,9 +262,18 @@ class Shock:
         )
 
     def scale_productivity(
-        self, factor: float | xr.DataArray, *, region: Selector = None, sector: Selector = None
+        self,
+        factor: float | xr.DataArray,
+        *,
+        region: Selector = None,
+        sector: Selector = None,
+        allow_extreme: bool = False,
     ) -> Shock:
-        """Multiply productivity Â of ``sector`` in ``region`` by ``factor`` (> 0, finite)."""
+        """Multiply productivity Â of ``sector`` in ``region`` by ``factor`` (> 0, finite).
+
+        Factors above ``1 +`` :data:`tradewar.limits.MAX_RATE` are refused unless
+        ``allow_extreme=True``.
+        """
         r = select_mask(self.regions, region, "region")
         s = select_mask(self.sectors, sector, "sector")
         mask = r[:, None] & s[None, :]
@@ -260,6 +282,7 @@ class Shock:
             raise ScenarioError(
                 "productivity factors must be finite and > 0", field="productivity", expected="Â > 0"
             )
+        self._check_plausible(v[mask] - 1.0, "a productivity change", allow_extreme)
         new = np.where(mask, self.productivity.values * v, self.productivity.values)
         return self._with(
             f"scale_productivity({region}, {sector})", productivity=self.productivity.copy(data=new)
@@ -395,6 +418,11 @@ class Shock:
                 f"unknown deficit rule {mode!r}", field="deficits", expected=" | ".join(DEFICIT_MODES)
             )
         return self._with(f"deficits={mode}", deficits=mode)
+
+    @staticmethod
+    def _check_plausible(rates: np.ndarray, what: str, allow_extreme: bool) -> None:
+        if rates.size and not allow_extreme:
+            check_rate(float(rates.max()), what=what)
 
     @staticmethod
     def _check_tariff(t: np.ndarray) -> None:

@@ -46,6 +46,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tradewar.limits import MAX_RATE, OVERRIDE_HINT, implausible_rate
+
 #: First and last year a scenario may speak about (a sanity range, not a model limit).
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -297,18 +299,13 @@ class Magnitude(_Strict):
         return self.as_rate(self.raw_at(year, years))
 
 
-#: Largest tariff, tariff-equivalent or productivity change accepted (as a fraction):
-#: anything above is far more likely a unit slip (25 written as a fraction) than intended;
-#: prohibitive measures are bans.
-MAX_RATE = 10.0
-
-
-def _plausible(x: float, rate: float, unit: str, what: str) -> None:
-    if rate > MAX_RATE:
+def _plausible(x: float, rate: float, unit: str, what: str, extreme: bool) -> None:
+    """Refuse a rate above :data:`tradewar.limits.MAX_RATE` unless the measure says ``extreme: true``."""
+    if not extreme and implausible_rate(rate):
         raise ValueError(
             f"@magnitude: {what} of {x:g} {unit} ({100 * rate:g} %) is implausible (above "
             f"{100 * MAX_RATE:g} %); fix: check the unit (25 percent = 0.25 fraction); for a "
-            "prohibitive measure use an import_ban or an export_control ban"
+            f"prohibitive measure use an import_ban or an export_control ban; {OVERRIDE_HINT}"
         )
 
 
@@ -324,6 +321,9 @@ class _MeasureBase(_Strict):
     years: Years
     source: Source | list[Source] | None = None
     assumption: str | None = None
+    #: The magnitude is deliberately beyond the plausibility bounds of
+    #: :mod:`tradewar.limits` (otherwise refused as a likely unit slip).
+    extreme: bool = False
 
     @model_validator(mode="after")
     def _cited(self) -> _MeasureBase:
@@ -391,7 +391,7 @@ class TariffMeasure(_Bilateral):
                     f"@magnitude: adding {x} {self.magnitude.unit} takes any tariff below -100 %; "
                     "fix: check the sign and the unit"
                 )
-            _plausible(x, r, self.magnitude.unit, "a tariff")
+            _plausible(x, r, self.magnitude.unit, "a tariff", self.extreme)
         return self
 
 
@@ -438,7 +438,9 @@ class ExportControlMeasure(_Bilateral):
             if any(self.magnitude.as_rate(x) < 0 for x in self.magnitude.numbers()):
                 raise ValueError("@magnitude: a licence's tariff-equivalent cannot be negative")
             for x in self.magnitude.numbers():
-                _plausible(x, self.magnitude.as_rate(x), self.magnitude.unit, "a tariff-equivalent")
+                _plausible(
+                    x, self.magnitude.as_rate(x), self.magnitude.unit, "a tariff-equivalent", self.extreme
+                )
         elif self.magnitude is not None:
             raise ValueError(f"@magnitude: `mode: {self.mode}` takes no `magnitude`; fix: remove it")
         return self
@@ -488,7 +490,7 @@ class QuotaMeasure(_Bilateral):
             for x in self.magnitude.numbers():
                 if self.magnitude.as_rate(x) < 0:
                     raise ValueError(f"@magnitude: a quota of {x} {self.magnitude.unit} is negative")
-                _plausible(x, self.magnitude.as_rate(x), self.magnitude.unit, "a quota")
+                _plausible(x, self.magnitude.as_rate(x), self.magnitude.unit, "a quota", self.extreme)
         elif self.unit is None:
             raise ValueError(
                 "@quantity: a `quantity` needs its `unit` (the World's value unit, at baseline "
@@ -721,7 +723,9 @@ class ProductivityMeasure(_MeasureBase):
                         f"@magnitude: a productivity change of {x} {self.magnitude.unit} makes "
                         "productivity zero or negative; fix: use a change above -100 % (factor above 0)"
                     )
-                _plausible(x, self.magnitude.as_rate(x), self.magnitude.unit, "a productivity change")
+                _plausible(
+                    x, self.magnitude.as_rate(x), self.magnitude.unit, "a productivity change", self.extreme
+                )
         return self
 
 
@@ -762,7 +766,14 @@ class TariffScheduleMeasure(_Bilateral):
     @field_validator("as_of", mode="before")
     @classmethod
     def _date(cls, v: Any) -> Any:
-        return v.isoformat() if isinstance(v, dt.date) else v
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, str):
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"{v!r} is not a date; fix: write it as YYYY-MM-DD") from None
+        return v
 
 
 Measure = Annotated[

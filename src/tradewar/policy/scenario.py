@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -62,25 +63,50 @@ def library_names() -> list[str]:
     return sorted(p.stem for p in library_dir().glob("*.yaml"))
 
 
+#: Environment variable that lets ``include:`` name files outside the including file's
+#: folder and the built-in library (absolute paths, ``../``): set it to ``1``.
+INCLUDE_ANYWHERE_ENV = "TRADEWAR_INCLUDE_ANYWHERE"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return folder == path or folder in path.parents
+
+
 def resolve_scenario(spec: str, relative_to: Path | None = None) -> Path:
     """Path of a scenario given as a file path or a built-in name.
 
-    A path is tried relative to ``relative_to`` (the including file's folder) and then
-    as given; a bare name is looked up in the built-in library.
+    A top-level path (``relative_to`` None) is taken as given. An ``include:`` (with
+    ``relative_to``, the including file's folder) is resolved relative to that folder and
+    must stay inside it or the built-in library: an absolute path, or one that leaves the
+    folder (``../``, a link pointing elsewhere), is refused unless the environment
+    variable :data:`INCLUDE_ANYWHERE_ENV` is ``1``. A bare name is looked up in the
+    built-in library.
 
     Raises
     ------
     ScenarioError
-        If neither exists; the message suggests the closest built-in names.
+        If neither exists (the message suggests the closest built-in names), or if an
+        include leaves its folder.
     """
-    candidates = []
     p = Path(spec).expanduser()
-    if relative_to is not None and not p.is_absolute():
-        candidates.append(relative_to / p)
-    candidates.append(p)
-    for c in candidates:
+    if relative_to is None:
+        if p.is_file():
+            return p.resolve()
+    else:
+        c = p if p.is_absolute() else relative_to / p
         if c.is_file():
-            return c.resolve()
+            found = c.resolve()
+            allowed = (relative_to.resolve(), library_dir().resolve())
+            if not any(_inside(found, a) for a in allowed) and os.environ.get(INCLUDE_ANYWHERE_ENV) != "1":
+                raise ScenarioError(
+                    f"include {spec!r} is outside the including file's folder ({relative_to}) and the "
+                    "built-in library",
+                    field="include",
+                    expected="a path relative to the scenario's folder, inside it, or a built-in name",
+                    fix="copy the file next to the scenario (or include it by its built-in name); to "
+                    f"allow includes from anywhere, set {INCLUDE_ANYWHERE_ENV}=1",
+                )
+            return found
     lib = library_dir() / f"{spec}.yaml"
     if lib.is_file():
         return lib
@@ -182,7 +208,8 @@ class Scenario:
         measures = []
         for pm in self.measures:
             d = pm.measure.model_dump(by_alias=True, exclude_none=True)
-            measures.append({"type": d.pop("type"), **{k: v for k, v in d.items() if v != []}})
+            kept = {k: v for k, v in d.items() if v != [] and not (k == "extreme" and v is False)}
+            measures.append({"type": d.pop("type"), **{k: v for k, v in kept.items() if k != "type"}})
         out["measures"] = measures
         return out
 

@@ -32,9 +32,18 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from tradewar.errors import ConcordanceError, ScenarioError
+from tradewar.errors import ConcordanceError, DataError, ScenarioError
+from tradewar.limits import (
+    FRACTION_LOOKS_PERCENT,
+    MAX_RATE,
+    MAX_TABLE_BYTES,
+    OVERRIDE_HINT,
+    check_size,
+    implausible_rate,
+)
 
 if TYPE_CHECKING:
     from tradewar.policy.scenario import PlacedMeasure
@@ -81,6 +90,38 @@ class Concordance:
         return dict(zip(self.table["code"], self.table["sector"], strict=True))
 
 
+def _read_csv(path: Path, what: str, field: str | None = None, **kw: Any) -> pd.DataFrame:
+    """Read a CSV of at most :data:`~tradewar.limits.MAX_TABLE_BYTES`; any failure is a ScenarioError."""
+    try:
+        check_size(path, MAX_TABLE_BYTES, what)
+        return pd.read_csv(path, **kw)
+    except DataError as err:
+        raise ScenarioError(err.message, file=str(path), field=field, fix=err.fix) from None
+    except OSError as err:
+        raise ScenarioError(
+            f"cannot read {what}: {err.strerror or err}",
+            file=str(path),
+            field=field,
+            fix="check the path (relative to the scenario file)",
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise ScenarioError(
+            f"{what} is empty",
+            file=str(path),
+            field=field,
+            expected="a CSV file with a header line and one row per product code",
+            fix="check that this is the right file",
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        raise ScenarioError(
+            f"{what} is not a readable CSV table ({type(err).__name__}: {str(err)[:200]})",
+            file=str(path),
+            field=field,
+            expected="UTF-8 comma-separated text with a header line",
+            fix="export the table as CSV (UTF-8)",
+        ) from None
+
+
 def _concordance_path(name: str) -> Path:
     if name in CONCORDANCES:
         return Path(str(resources.files("tradewar.policy").joinpath("concordances", CONCORDANCES[name])))
@@ -100,11 +141,12 @@ def load_concordance(name: str = "hs-default") -> Concordance:
     """
     path = _concordance_path(name)
     try:
-        table = pd.read_csv(path, dtype=str, comment="#").fillna("")
-    except OSError as err:
+        table = _read_csv(path, "the concordance", "concordance", dtype=str, comment="#").fillna("")
+    except ScenarioError as err:
         raise ConcordanceError(
-            f"cannot read concordance: {err.strerror}",
+            err.message,
             file=str(path),
+            field="concordance",
             fix=f"use a shipped concordance ({', '.join(CONCORDANCES)}) or a CSV path",
         ) from None
     if "code" not in table.columns and "hs" in table.columns:
@@ -170,27 +212,32 @@ def read_schedule_table(
     unit: str = "percent",
     missing: str = "error",
     digits: int = 6,
+    allow_extreme: bool = False,
 ) -> pd.DataFrame:
     """Tariff (fraction) and, with ``weight_column``, weight by product code.
 
     Returns a DataFrame indexed by code (strings of ``digits`` digits, leading zeros
     restored) with column ``tariff`` and, if asked, ``weight``.
 
+    Tariffs above :data:`~tradewar.limits.MAX_RATE`, and ``unit: fraction`` schedules whose
+    typical rate is above :data:`~tradewar.limits.FRACTION_LOOKS_PERCENT` (percent written
+    as fractions), are refused unless ``allow_extreme`` (``extreme: true`` in the measure).
+
     Raises
     ------
     ScenarioError
-        Unreadable file, missing columns, non-numeric or impossible (<= -100 %) tariffs,
-        negative weights, duplicate codes without a date column, ``as_of`` without a date
-        column or before every date.
+        Unreadable, empty or non-CSV file, missing columns, non-numeric, impossible
+        (<= -100 %) or implausible tariffs, negative weights, duplicate codes without a
+        date column, ``as_of`` without a date column or before every date.
     """
-    try:
-        df = pd.read_csv(path, dtype={code_column: str})
-    except (OSError, pd.errors.ParserError) as err:
+    df = _read_csv(path, "the tariff schedule", "file", dtype={code_column: str})
+    if df.empty:
         raise ScenarioError(
-            f"cannot read tariff schedule: {err}",
+            "the tariff schedule has no rows",
             file=str(path),
-            fix="check the `file:` path (relative to the scenario file)",
-        ) from None
+            field="file",
+            fix="check that this is the right file (one row per product code)",
+        )
     need = [c for c in (code_column, tariff_column, date_column, weight_column) if c]
     absent = [c for c in need if c not in df.columns]
     if absent:
@@ -227,13 +274,18 @@ def read_schedule_table(
     df["_rate"] = rates / 100.0 if unit == "percent" else rates
     if (df["_rate"] <= -1).any():
         raise ScenarioError("tariffs of -100 % or less", file=str(path), field=tariff_column)
+    if not np.isfinite(df["_rate"]).all():
+        raise ScenarioError("infinite tariffs", file=str(path), field=tariff_column, fix="use a ban instead")
+    _check_plausible(df, path, tariff_column, unit, allow_extreme)
     if weight_column:
         w = pd.to_numeric(df[weight_column], errors="coerce")
-        if w.isna().any() or (w < 0).any():
-            raise ScenarioError("weights must be non-negative numbers", file=str(path), field=weight_column)
+        if not np.isfinite(w).all() or (w < 0).any():
+            raise ScenarioError(
+                "weights must be finite non-negative numbers", file=str(path), field=weight_column
+            )
         df["_weight"] = w
     if date_column:
-        df["_date"] = pd.to_datetime(df[date_column], errors="coerce")
+        df["_date"] = pd.to_datetime(df[date_column], errors="coerce", format="ISO8601")
         if df["_date"].isna().any():
             raise ScenarioError("unreadable dates", file=str(path), field=date_column, fix="use YYYY-MM-DD")
         if as_of is not None:
@@ -266,6 +318,35 @@ def read_schedule_table(
     return out
 
 
+def _check_plausible(df: pd.DataFrame, path: Path, column: str, unit: str, allow_extreme: bool) -> None:
+    """Refuse implausible rates (see :mod:`tradewar.limits`) unless ``allow_extreme``."""
+    if allow_extreme or df.empty:
+        return
+    rates = df["_rate"]
+    positive = rates[rates > 0]
+    if unit == "fraction" and len(positive) and float(positive.median()) > FRACTION_LOOKS_PERCENT:
+        raise ScenarioError(
+            f"the schedule is declared `unit: fraction` but its median tariff is "
+            f"{float(positive.median()):g} = {100 * float(positive.median()):g} %: the rates look "
+            "like percent",
+            file=str(path),
+            field=column,
+            expected="unit fraction: 0.25 = 25 %",
+            fix=f"set `unit: percent` in the measure; {OVERRIDE_HINT}",
+        )
+    top = int(rates.to_numpy().argmax())
+    if implausible_rate(float(rates.iloc[top])):
+        raise ScenarioError(
+            f"code {df['_code'].iloc[top]} has a tariff of {100 * rates.iloc[top]:g} % (above "
+            f"{100 * MAX_RATE:g} %), implausible",
+            file=str(path),
+            field=column,
+            expected=f"unit {unit}: " + ("25 = 25 %" if unit == "percent" else "0.25 = 25 %"),
+            fix="check the value and the measure's `unit:`; for a prohibitive measure use an "
+            f"import_ban; {OVERRIDE_HINT}",
+        )
+
+
 def read_schedule(path: Path, **options: Any) -> pd.Series:
     """Tariff (fraction) by product code; see :func:`read_schedule_table` for the options.
 
@@ -278,10 +359,7 @@ def read_schedule(path: Path, **options: Any) -> pd.Series:
 
 def read_weights(path: Path, digits: int = 6) -> pd.Series:
     """Trade weights by code from a CSV with columns ``code`` (or ``hs6``) and ``value``."""
-    try:
-        df = pd.read_csv(path, dtype=str)
-    except OSError as err:
-        raise ScenarioError(f"cannot read weights: {err.strerror}", file=str(path), field="weights") from None
+    df = _read_csv(path, "the weights table", "weights", dtype=str)
     key = "code" if "code" in df.columns else "hs6"
     if not {key, "value"} <= set(df.columns):
         raise ScenarioError(
@@ -291,8 +369,8 @@ def read_weights(path: Path, digits: int = 6) -> pd.Series:
             fix="write one row per product code with its trade value",
         )
     w = pd.to_numeric(df["value"], errors="coerce")
-    if w.isna().any() or (w < 0).any():
-        raise ScenarioError("weights must be non-negative numbers", file=str(path), field="value")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ScenarioError("weights must be finite non-negative numbers", file=str(path), field="value")
     return pd.Series(w.to_numpy(), index=df[key].astype(str).str.strip().str.zfill(digits), name="weight")
 
 
@@ -314,7 +392,10 @@ def sector_tariffs(
     if weights is None:
         df["w"] = 1.0
     else:
-        df["w"] = weights.groupby(level=0).sum().reindex(schedule.index).fillna(0.0).to_numpy()
+        w = weights.to_numpy(dtype=float)
+        top = float(np.max(w)) if len(w) else 0.0
+        scaled = weights / top if top > 0 else weights  # sums of huge weights must not overflow
+        df["w"] = scaled.groupby(level=0).sum().reindex(schedule.index).fillna(0.0).to_numpy()
     out = {}
     for s, g in df.groupby("sector", sort=False):
         total = g["w"].sum()
@@ -360,6 +441,7 @@ def schedule_for_measure(pm: PlacedMeasure, world: World) -> pd.Series:
         unit=m.unit,
         missing=m.missing,
         digits=digits,
+        allow_extreme=m.extreme,
     )
     weights = None
     if m.weights == "column":

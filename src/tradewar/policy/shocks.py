@@ -55,6 +55,7 @@ import numpy as np
 import xarray as xr
 
 from tradewar.errors import ScenarioError
+from tradewar.limits import MAX_FUNDING_SHARE, OVERRIDE_HINT
 from tradewar.policy.models import (
     ExportControlMeasure,
     ImportBanMeasure,
@@ -170,6 +171,29 @@ class FundingEffect:
     displaced: dict[str, float]
 
 
+def _check_funding_size(pm: PlacedMeasure, world: World, regions: list[str]) -> None:
+    """Refuse an amount above :data:`~tradewar.limits.MAX_FUNDING_SHARE` of the regions' GDP.
+
+    A slip of units (500000 USD billion for 500) would otherwise turn into a large
+    productivity gain; ``extreme: true`` on the measure accepts it.
+    """
+    m = pm.measure
+    f = m.funding
+    amount = f.usd_million() / UNIT_TO_USD_MILLION[world.meta.unit]
+    gdp = float(world.value_added.sel(region=regions).sum())
+    if m.extreme or amount <= MAX_FUNDING_SHARE * gdp:
+        return
+    raise ScenarioError(
+        f"the programme spends {f.amount:g} {f.unit}, {100 * amount / gdp:.3g} % of the annual GDP "
+        f"(value added) of {', '.join(regions)} in world {world.meta.name!r}: implausible (above "
+        f"{100 * MAX_FUNDING_SHARE:g} %)",
+        file=pm.where("funding", "amount"),
+        field=f"measures[{pm.index}].funding.amount",
+        expected=f"an amount in {f.unit} (check billion vs million)",
+        fix=f"check the amount and `unit:`; {OVERRIDE_HINT}",
+    )
+
+
 def funding_effect(pm: PlacedMeasure, world: World, year: int) -> FundingEffect:
     """The productivity gain and financing cost of a ``funding`` measure in ``year``.
 
@@ -202,6 +226,7 @@ def funding_effect(pm: PlacedMeasure, world: World, year: int) -> FundingEffect:
             field="sectors",
             fix="target sectors with positive output, or give `magnitude` instead",
         )
+    _check_funding_size(pm, world, regions)
     K = f.usd_million() / UNIT_TO_USD_MILLION[unit] * f.capital_share(year)
     cost = f.financing.user_cost_rate * K
     va = world.value_added.sel(region=regions).sum("sector")
@@ -459,9 +484,9 @@ def policy_to_shock(policy: YearPolicy, world: World, deficits: str = "data") ->
     if policy.is_baseline(world):
         return shock.with_deficits(deficits)  # type: ignore[arg-type]
     shock = (
-        shock.set_tariff(policy.tariff)
+        shock.set_tariff(policy.tariff, allow_extreme=True)  # checked per measure, with `extreme:`
         .scale_trade_cost(policy.trade_cost)
-        .scale_productivity(policy.productivity)
+        .scale_productivity(policy.productivity, allow_extreme=True)
         .with_deficits(deficits)  # type: ignore[arg-type]
     )
     if policy.financing is not None and policy.financing.values.any():

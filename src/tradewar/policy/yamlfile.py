@@ -5,6 +5,12 @@ duplicate keys. Scenario errors must name the line, so :func:`load_yaml` walks t
 tree itself: scalars are built by PyYAML's safe constructor (so ``2026-01-01`` is still
 a date and ``25`` an int), mappings and sequences are built here, and the line (1-based)
 of each value is recorded under its path, e.g. ``("measures", 2, "sectors")``.
+
+Reading is bounded (see :mod:`tradewar.limits`): files up to
+:data:`~tradewar.limits.MAX_SCENARIO_BYTES`, UTF-8 only, at most
+:data:`~tradewar.limits.MAX_YAML_ALIASES` aliases and
+:data:`~tradewar.limits.MAX_YAML_NODES` values with aliases expanded, so a "billion
+laughs" file is refused in milliseconds.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from tradewar.errors import ScenarioError
+from tradewar.errors import DataError, ScenarioError
+from tradewar.limits import MAX_SCENARIO_BYTES, LimitedSafeLoader, read_text_limited
 
 Path_ = tuple[str | int, ...]
 
@@ -52,8 +59,15 @@ class LocatedYaml:
         return f"{self.file}, line {n}" if n is not None else self.file
 
 
-def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> Any:
+def _walk(loader: LimitedSafeLoader, node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> Any:
+    loader.count_node()
     lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and len(path) > 64:
+        raise ScenarioError(
+            "values nested more than 64 levels deep (or an alias that contains itself)",
+            file=f"{file}, line {node.start_mark.line + 1}",
+            fix="write the values out plainly",
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -84,7 +98,15 @@ def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, lines: dict[Pat
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(loader, v, (*path, i), lines, file) for i, v in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as err:  # e.g. a date such as 2026-13-45
+        raise ScenarioError(
+            f"{node.value!r} cannot be read ({err})",
+            file=f"{file}, line {node.start_mark.line + 1}",
+            field=".".join(str(p) for p in path) or None,
+            fix="quote values that are not meant as dates or numbers, and check dates (YYYY-MM-DD)",
+        ) from None
 
 
 def load_yaml_text(text: str, file: str = "<string>") -> LocatedYaml:
@@ -95,38 +117,53 @@ def load_yaml_text(text: str, file: str = "<string>") -> LocatedYaml:
     ScenarioError
         On a YAML syntax error (with its line), a duplicate key or a merge key.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as err:
-            mark = err.problem_mark or err.context_mark
-            line = f", line {mark.line + 1}" if mark is not None else ""
-            raise ScenarioError(
-                f"not valid YAML: {err.problem or err}",
-                file=f"{file}{line}",
-                fix="check indentation and that lists start with '- ' (a YAML linter helps)",
-            ) from None
-        except yaml.YAMLError as err:
-            raise ScenarioError(f"not valid YAML: {err}", file=file) from None
+        loader = LimitedSafeLoader(text)
+    except yaml.YAMLError as err:  # the reader refuses control characters up front
+        raise ScenarioError(f"not valid YAML text: {err}", file=file, fix=_TEXT_FIX) from None
+    try:
+        node = loader.get_single_node()
         if node is None:
             return LocatedYaml(data=None, lines={}, file=file)
         lines: dict[Path_, int] = {}
         data = _walk(loader, node, (), lines, file)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise ScenarioError(
+            f"not valid YAML: {err.problem or err}",
+            file=f"{file}{line}",
+            fix="check indentation and that lists start with '- ' (a YAML linter helps)",
+        ) from None
+    except yaml.YAMLError as err:
+        raise ScenarioError(f"not valid YAML: {err}", file=file, fix=_TEXT_FIX) from None
+    except RecursionError:
+        raise ScenarioError(
+            "values nested too deeply", file=file, fix="write the values out plainly"
+        ) from None
+    except (ValueError, TypeError, OverflowError) as err:  # e.g. a date such as 2026-13-45
+        raise ScenarioError(
+            f"a value cannot be read ({err})",
+            file=file,
+            fix="quote values that are not meant as dates or numbers, and check dates (YYYY-MM-DD)",
+        ) from None
     finally:
         loader.dispose()
     return LocatedYaml(data=data, lines=lines, file=file)
+
+
+_TEXT_FIX = "save the file as plain UTF-8 text (no control characters) and check its YAML"
 
 
 def load_yaml(path: str | Path) -> LocatedYaml:
     """Read and parse the YAML file at ``path`` (see :func:`load_yaml_text`)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
+        text = read_text_limited(p, MAX_SCENARIO_BYTES, "the scenario file")
+    except DataError as err:
         raise ScenarioError(
-            f"cannot read scenario file: {err.strerror}",
+            err.message,
             file=str(p),
-            fix="check the path, or run `tradewar scenarios list` for the built-in names",
+            fix=err.fix or "check the path, or run `tradewar scenarios list` for the built-in names",
         ) from None
     return load_yaml_text(text, file=str(p))

@@ -340,7 +340,10 @@ def _scenario_section(run: ScenarioRun, k: int) -> str:
     parts.append(f"<p class='headline'>{_esc(_headline(run))}</p>")
     parts.append("<h3>What was assumed</h3>")
     rows = measure_rows(sc, run.years)
-    parts.append(_table(rows.drop(columns=["source or assumption"])))
+    if rows.empty:
+        parts.append("<p>No measures: every year equals the baseline.</p>")
+    else:
+        parts.append(_table(rows.drop(columns=["source or assumption"])))
     if sc.assumptions:
         parts.append("<ul>" + "".join(f"<li>{_esc(a)}</li>" for a in sc.assumptions) + "</ul>")
     cites = "".join(

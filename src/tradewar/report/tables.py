@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from rich.console import Group
 from rich.table import Table
 
 from tradewar.policy.models import (
@@ -86,6 +87,10 @@ def _cite(m: Any) -> str:
     return "; ".join(parts)
 
 
+#: Columns of :func:`measure_rows` (also when a scenario has no measures).
+MEASURE_COLUMNS = ("measure", "from", "type", "who", "sectors", "years", "magnitude", "source or assumption")
+
+
 def own_years(m: Any, last: int) -> list[int]:
     """The years a measure is in force, an open end (``2026-``) taken up to ``last``."""
     end = m.years.end if m.years.end is not None else max(last, m.years.start)
@@ -121,7 +126,7 @@ def measure_rows(scenario: Scenario, years: Sequence[int] | None = None) -> pd.D
                 "source or assumption": _cite(m),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
 
 
 def _num(v: Any) -> str:
@@ -129,13 +134,17 @@ def _num(v: Any) -> str:
     return "n/a" if math.isnan(x) else f"{x:.3f}"
 
 
-def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
-    """A short rich table of the headline results of ``run`` in ``year`` (default: last)."""
+def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Group:
+    """The terminal summary of ``run`` in ``year`` (default: the last year).
+
+    Two tables, each narrow enough for an 80-column terminal so that no number is cut:
+    welfare (%, and the equivalent variation in base-year USD billion), the real wage and
+    the terms-of-trade and volume-of-trade terms; then self-sufficiency in each chokepoint
+    sector (the baselines are in ``regions.csv``).
+    """
     y = run.years[-1] if year is None else year
     df = run.summary_table(y)
     horizon = ", short run on the dynamic path" if run.is_dynamic else ""
-    table = Table(title=f"{run.scenario.name} on {run.world_spec}, {y}{horizon} (% change vs. no measures)")
-    money = "EV = equivalent variation of the welfare change, base-year USD billion"
     heads = {
         "region": "region",
         "welfare_pct": "welfare %",
@@ -144,17 +153,33 @@ def summary_rich_table(run: ScenarioRun, year: int | None = None) -> Table:
         "terms_of_trade_pct": "ToT %",
         "volume_of_trade_pct": "VoT %",
     }
-    for c in df.columns:
-        table.add_column(heads.get(c, c.replace("self_sufficiency_", "SS ")), justify="right")
+    money = [c for c in heads if c in df.columns]
+    welfare = Table(title=f"{run.scenario.name} on {run.world_spec}, {y}{horizon} (% change vs. no measures)")
+    for c in money:
+        welfare.add_column(heads[c], justify="right", no_wrap=True)
     notes = [
         f"world base year {run.world.meta.year}" if run.world.meta.year is not None else "",
         run.deficit_note(),
     ]
     if "ev_usd_bn" in df.columns:
-        notes.append(money)
-    if run.chokepoints:
-        notes.append("SS = self-sufficiency: domestic output / domestic use (ratio, not %)")
-    table.caption = "\n".join(c for c in notes if c)
+        notes.append("EV = equivalent variation of the welfare change, base-year USD billion")
+    welfare.caption = "\n".join(c for c in notes if c)
     for _, r in df.iterrows():
-        table.add_row(*[str(r[c]) if c == "region" else _num(r[c]) for c in df.columns])
-    return table
+        welfare.add_row(
+            *[
+                str(r[c]) if c == "region" else f"{float(r[c]):,.1f}" if c == "ev_usd_bn" else _num(r[c])
+                for c in money
+            ]
+        )
+    if not run.chokepoints:
+        return Group(welfare)
+    ss = Table(
+        title=f"self-sufficiency, {y}: domestic output / domestic use (ratio; baselines in regions.csv)"
+    )
+    ss.add_column("region", justify="right", no_wrap=True)
+    for s in run.chokepoints:
+        ss.add_column(s, justify="right", no_wrap=True)
+    for _, r in df.iterrows():
+        cells = [f"{float(r[f'self_sufficiency_{s}']):.2f}" for s in run.chokepoints]
+        ss.add_row(str(r["region"]), *[c.replace("nan", "n/a") for c in cells])
+    return Group(welfare, ss)

@@ -22,7 +22,7 @@ objects, and the command line renders it and hands the text to :func:`write_outp
 from tradewar.runs.decompose import Decomposition, decompose_run
 from tradewar.runs.draws import DrawsRun, run_draws
 from tradewar.runs.money import equivalent_variation
-from tradewar.runs.outputs import summary_dict, write_outputs
+from tradewar.runs.outputs import check_out, summary_dict, write_outputs
 from tradewar.runs.parameters import Parameter, draw_parameters, named_parameter
 from tradewar.runs.result import (
     CHOKEPOINT_SECTORS,
@@ -59,6 +59,7 @@ __all__ = [
     "ScenarioRun",
     "SweepRun",
     "check_distinct_names",
+    "check_out",
     "decompose_run",
     "draw_parameters",
     "equivalent_variation",

@@ -594,6 +594,22 @@ class Decomposition:
     years: tuple[YearDecomposition, ...]
     seconds: float
 
+    def output_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(contributions.csv, contributions_flows.parquet)`` tables.
+
+        The CSV has every result except the product-level trade flows, which it carries
+        summed over products (``sector = "all"``, one row per exporter and importer); the
+        product-level flows go to the Parquet table (same columns). Sums of contributions
+        are sums, so both keep the exact adding-up.
+        """
+        t = self.table
+        flows = t["origin"] != ""
+        keys = ["scenario", "year", "variable", "unit", "region", "origin", "measure"]
+        pairs = t[flows].groupby(keys, sort=False)[["contribution", "total"]].sum().reset_index()
+        pairs["sector"] = "all"
+        csv = pd.concat([t[~flows], pairs[list(CONTRIBUTION_COLUMNS)]], ignore_index=True)
+        return csv, t[flows].reset_index(drop=True)
+
     def max_sum_error(self) -> float:
         """Largest ``|Σ_k C_k - total|`` over all results and years, relative to ``max(|total|, 1)``."""
         g = self.table.groupby(["year", "variable", "region", "origin", "sector"], sort=False)

@@ -1,9 +1,11 @@
 """Write a run's output folder: CSV and Parquet tables, ``summary.json`` and the report.
 
-The files (see :mod:`tradewar.runs.single` for their columns) are written into a hidden
-temporary folder that is renamed into place only when everything is written. The report
-is rendered by the caller (:func:`tradewar.report.render_report`) and passed in as text,
-so this module never imports the report.
+The files (see :mod:`tradewar.runs.single` for their columns) are written through
+:func:`tradewar.outdir.output_folder`: into a hidden temporary folder that replaces the
+destination atomically only when everything is written; a destination that is not a
+previous run output (or empty, or new) is refused unless ``force``. The report is
+rendered by the caller (:func:`tradewar.report.render_report`) and passed in as text, so
+this module never imports the report.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tradewar.errors import ScenarioError
+from tradewar.outdir import check_destination, destination, output_folder
 from tradewar.runs.result import DEFICIT_RULES, ScenarioRun
 from tradewar.runs.single import check_distinct_names
 
@@ -79,6 +80,35 @@ def summary_dict(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
     }
 
 
+#: Output kind of a run folder (in its marker file, see :mod:`tradewar.outdir`).
+KIND = "run"
+#: The files a run folder holds.
+RUN_FILES = frozenset(
+    {
+        "regions.csv",
+        "sectors.csv",
+        "flows.parquet",
+        "summary.json",
+        "report.html",
+        "contributions.csv",
+        "capacity.csv",
+        "long_run_regions.csv",
+        "long_run_sectors.csv",
+    }
+)
+
+
+def is_run_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds only the files of a run output (one written before markers)."""
+    names = set(os.listdir(folder))
+    return "summary.json" in names and names <= RUN_FILES
+
+
+def check_out(out_dir: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Check before running that :func:`write_outputs` may write ``out_dir`` (see :mod:`tradewar.outdir`)."""
+    return check_destination(out_dir, KIND, force=force, recognise=is_run_folder)
+
+
 def _write_dynamics(runs: Sequence[ScenarioRun], folder: Path, summary: dict[str, Any]) -> None:
     """The files of dynamic runs, and a ``dynamics`` record for each in the summary.
 
@@ -113,18 +143,27 @@ def write_outputs(
     *,
     report_html: str | None = None,
     decompositions: Sequence[Decomposition] = (),
+    force: bool = False,
     tables: Mapping[str, pd.DataFrame] | None = None,
     summary: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the output folder for ``runs`` atomically; see the module docstring.
 
     ``decompositions`` (:func:`tradewar.runs.decompose.decompose_run`) add
-    ``contributions.csv`` (all scenarios in one long table) and a ``decomposition`` record
-    (method, steps and convergence per year) to each scenario in ``summary.json``.
+    ``contributions.csv`` (all scenarios in one long table; trade flows summed over
+    products), ``contributions_flows.parquet`` (the trade flows by product) and a
+    ``decomposition`` record (method, steps and convergence per year) to each scenario in
+    ``summary.json``; see :meth:`~tradewar.runs.decompose.Decomposition.output_tables`.
 
-    The files are written into a hidden temporary folder next to ``out_dir`` that is
-    renamed to ``out_dir`` at the end; an existing ``out_dir`` is replaced only then. An
-    interruption leaves ``out_dir`` as it was (and no half-written folder).
+    An interruption (an exception, Ctrl-C, SIGTERM) leaves ``out_dir`` as it was and no
+    half-written folder.
+
+    Raises
+    ------
+    DataError
+        If ``out_dir`` is refused (see :func:`tradewar.outdir.check_destination`; ``force``
+        replaces a non-empty folder that is not a run output, or a file) or cannot be written.
+
     ``tables``: further Parquet files by file name (e.g. ``draws.parquet``);
     ``summary``: further top-level entries of ``summary.json`` (e.g. ``draws``).
     """
@@ -134,6 +173,7 @@ def write_outputs(
     return write_folder(
         out_dir,
         lambda tmp: _write_run_files(tmp, runs, report_html, decompositions, tables or {}, summary or {}),
+        force=force,
     )
 
 
@@ -156,8 +196,11 @@ def _write_run_files(
     summary = summary_dict(runs)
     _write_dynamics(runs, tmp, summary)
     if decompositions:
-        table = pd.concat([d.table for d in decompositions], ignore_index=True)
-        table.to_csv(tmp / "contributions.csv", index=False, float_format="%.10g")
+        parts = [d.output_tables() for d in decompositions]
+        csv = pd.concat([c for c, _ in parts], ignore_index=True)
+        csv.to_csv(tmp / "contributions.csv", index=False, float_format="%.12g")
+        by_product = pd.concat([f for _, f in parts], ignore_index=True)
+        by_product.to_parquet(tmp / "contributions_flows.parquet", index=False)
         records = {d.scenario: d.summary() for d in decompositions}
         for sc in summary["scenarios"]:
             if sc["name"] in records:
@@ -169,27 +212,15 @@ def _write_run_files(
         (tmp / "report.html").write_text(report_html, encoding="utf-8")
 
 
-def write_folder(out_dir: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
-    """Create ``out_dir`` atomically: ``write(tmp)`` fills a hidden folder renamed into place."""
-    dest = Path(out_dir).resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
-    old: Path | None = None
-    try:
+def write_folder(
+    out_dir: str | os.PathLike[str], write: Callable[[Path], None], *, force: bool = False
+) -> Path:
+    """Create the run folder ``out_dir`` safely; ``write(tmp)`` fills it.
+
+    ``tmp`` is a hidden folder that replaces ``out_dir`` atomically when ``write`` returns
+    (:func:`tradewar.outdir.output_folder`, kind :data:`KIND`); an existing ``out_dir`` that
+    is not a previous tradewar output is refused unless ``force``.
+    """
+    with output_folder(out_dir, KIND, force=force, recognise=is_run_folder) as tmp:
         write(tmp)
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            old.rmdir()
-            dest.rename(old)
-        tmp.rename(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and old.exists() and not dest.exists():
-            old.rename(dest)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return dest
+    return destination(out_dir)

@@ -288,8 +288,18 @@ def _near(p: Parameter, values: Sequence[float], probe: float) -> float:
     return float(others[0]) if others else p.central
 
 
-def write_sweep(sweep: SweepRun, out_dir: str | os.PathLike[str], *, report_html: str | None = None) -> Path:
-    """Write ``sweep.parquet``, ``summary.json`` and the report into ``out_dir`` (atomically)."""
+def write_sweep(
+    sweep: SweepRun,
+    out_dir: str | os.PathLike[str],
+    *,
+    report_html: str | None = None,
+    force: bool = False,
+) -> Path:
+    """Write ``sweep.parquet``, ``summary.json`` and the report into ``out_dir``.
+
+    Written atomically into a run folder (:func:`tradewar.runs.outputs.write_folder`): an
+    existing ``out_dir`` that is not a previous tradewar output is refused unless ``force``.
+    """
     import json
 
     from tradewar.runs.outputs import write_folder
@@ -302,4 +312,4 @@ def write_sweep(sweep: SweepRun, out_dir: str | os.PathLike[str], *, report_html
         if report_html is not None:
             (tmp / "report.html").write_text(report_html, encoding="utf-8")
 
-    return write_folder(out_dir, write)
+    return write_folder(out_dir, write, force=force)

@@ -87,7 +87,7 @@ class EngineGame:
             dims=("origin", "region", "product"),
             coords={"origin": R, "region": R, "product": list(self.products)},
         )
-        return Shock.none(self.base).set_tariff(t).with_deficits(self.deficits)
+        return Shock.none(self.base).set_tariff(t, allow_extreme=True).with_deficits(self.deficits)
 
     def solve(self, tariff: FloatArray) -> Equilibrium:
         """The engine's equilibrium at tariffs ``t[origin, region, product]``."""

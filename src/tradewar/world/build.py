@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -29,8 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 from tradewar.errors import ConcordanceError, DataError, UnknownCodeError
+from tradewar.outdir import check_destination, destination, output_folder
 from tradewar.world.aggregate import aggregate, read_concordance
-from tradewar.world.bundle import FORMAT, write_bundle
+from tradewar.world.bundle import KIND, is_bundle, write_bundle_files
 from tradewar.world.calibration import Target, calibration_table, read_targets, world_values
 from tradewar.world.codes import KNOWN_AGGREGATES, iso3_name
 from tradewar.world.readers._common import read_table
@@ -335,48 +335,25 @@ def build_world(
     )
 
 
-def is_bundle(path: Path) -> bool:
-    """Whether ``path`` is a folder holding a tradewar World bundle manifest."""
-    manifest = path / "manifest.json"
-    if not manifest.is_file():
-        return False
-    try:
-        return bool(json.loads(manifest.read_text()).get("format") == FORMAT)
-    except (json.JSONDecodeError, OSError, AttributeError):
-        return False
-
-
 def check_output_folder(path: str | os.PathLike[str], *, force: bool = False) -> Path:
-    """Refuse to replace anything at ``path`` but a World bundle, an empty folder or nothing.
+    """Check before building that :func:`write_build` may write ``path``.
+
+    The rules are :func:`tradewar.outdir.check_destination`'s: a new path, an empty
+    folder or a World bundle is replaced; a file or another non-empty folder only with
+    ``force``.
 
     Raises
     ------
     DataError
-        ``path`` is a file, or a non-empty folder that is not a World bundle, and ``force``
-        is False.
+        If ``path`` is refused.
 
     """
-    out = Path(path)
-    if force or not out.exists():
-        return out
-    if out.is_dir() and (is_bundle(out) or not any(out.iterdir())):
-        return out
-    raise DataError(
-        "exists and is not a tradewar World bundle; it would be replaced"
-        if out.is_dir()
-        else "is a file; the bundle needs a folder",
-        file=str(out),
-        field="--out",
-        expected="a new or empty folder, or an existing World bundle",
-        fix="pass another --out, or --force to replace it (everything in it is deleted)",
-    )
+    return check_destination(path, KIND, force=force, recognise=is_bundle)
 
 
 def write_build(build: Build, out: str | os.PathLike[str], *, force: bool = False) -> Path:
-    """Write the bundle and ``calibration.csv`` inside it (see :func:`check_output_folder`)."""
-    dest = check_output_folder(out, force=force)
-    if force and dest.exists() and not dest.is_dir():
-        dest.unlink()
-    path = write_bundle(build.world, dest)
-    build.calibration.to_csv(path / CALIBRATION_FILE, index=False, float_format="%.10g")
-    return path
+    """Write the bundle and ``calibration.csv`` inside it, atomically (see :func:`check_output_folder`)."""
+    with output_folder(out, KIND, force=force, recognise=is_bundle) as tmp:
+        write_bundle_files(build.world, tmp)
+        build.calibration.to_csv(tmp / CALIBRATION_FILE, index=False, float_format="%.10g")
+    return destination(out)

@@ -77,6 +77,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tradewar.errors import ConvergenceError, DataError
+from tradewar.limits import MAX_SCENARIO_BYTES, LimitedSafeLoader, read_text_limited
 from tradewar.world.aggregate import aggregate
 from tradewar.world.balance import ras
 from tradewar.world.calibration import Target, calibration_table
@@ -170,8 +171,8 @@ class Sources(BaseModel):
         return self.assumed[key].values
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys instead of keeping the last one."""
+class _StrictLoader(LimitedSafeLoader):
+    """Bounded SafeLoader (see :mod:`tradewar.limits`) that rejects duplicate keys."""
 
 
 def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -195,11 +196,12 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _n
 def load_sources(path: str | os.PathLike[str] | None = None) -> Sources:
     """Read and validate ``sources.yaml`` (unknown or duplicate keys are errors)."""
     p = Path(path) if path is not None else SOURCES_FILE
-    try:
-        raw = yaml.load(p.read_text(encoding="utf-8"), Loader=_StrictLoader)
-    except FileNotFoundError:
+    if not p.is_file():
         raise DataError("sources file not found", file=str(p)) from None
-    except yaml.YAMLError as err:
+    text = read_text_limited(p, MAX_SCENARIO_BYTES, "the sources file")
+    try:
+        raw = yaml.load(text, Loader=_StrictLoader)
+    except (yaml.YAMLError, RecursionError) as err:
         raise DataError(f"invalid YAML: {err}", file=str(p)) from None
     try:
         src = Sources.model_validate(raw)
