@@ -48,6 +48,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=200, help="draws per ratio measurement")
     ap.add_argument("--cli-draws", type=int, default=1000, help="draws of the end-to-end CLI run (0: skip)")
     ap.add_argument("--scenario", default="trade-war-2026")
+    ap.add_argument("--cli-executors", default="processes,dask", help="executors of the CLI run")
     args = ap.parse_args()
     from distributed import Client, LocalCluster
 
@@ -107,7 +108,7 @@ def main() -> None:
     )
 
     if args.cli_draws:
-        for executor in ("processes", "dask"):
+        for executor in args.cli_executors.split(","):
             with tempfile.TemporaryDirectory() as tmp:
                 cmd = [sys.executable, "-c", "from tradewar.cli.main import app; app()"]
                 cmd += ["run", args.scenario, "--years", "2026-2030", "--draws", str(args.cli_draws)]
