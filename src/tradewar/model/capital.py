@@ -62,7 +62,7 @@ import numpy as np
 import xarray as xr
 
 from tradewar.errors import ModelError
-from tradewar.model.shock import Selector, select_mask
+from tradewar.model.shock import Selector, region_sector_array, select_mask
 
 if TYPE_CHECKING:
     from tradewar.model.baseline import Baseline, FloatArray
@@ -145,13 +145,7 @@ class Capital:
     @classmethod
     def none(cls, source: World | Baseline) -> Capital:
         """β = 0 everywhere: no specific factor (the Caliendo-Parro engine)."""
-        regions = [str(r) for r in source.regions]
-        sectors = [str(s) for s in source.sectors]
-        zero = xr.DataArray(
-            np.zeros((len(regions), len(sectors))),
-            dims=("region", "sector"),
-            coords={"region": regions, "sector": sectors},
-        )
+        zero = region_sector_array(source, 0.0)
         one = xr.ones_like(zero)
         return cls._frozen(share=zero, stock=one, substitution=one.copy(), mode="stock", sources=())
 

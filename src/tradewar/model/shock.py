@@ -108,6 +108,20 @@ def select_mask(labels: list[str], sel: Selector, kind: str) -> np.ndarray:
     return np.isin(np.asarray(labels), codes)
 
 
+def region_sector_array(source: World | Baseline, value: float) -> xr.DataArray:
+    """A ``[region, sector]`` array of ``source``'s labels filled with ``value``.
+
+    The neutral element of every per-region-and-sector setting: Â = 1, σ = ε = 1, β = 0.
+    """
+    regions = [str(r) for r in source.regions]
+    sectors = [str(s) for s in source.sectors]
+    return xr.DataArray(
+        np.full((len(regions), len(sectors)), float(value)),
+        dims=("region", "sector"),
+        coords={"region": regions, "sector": sectors},
+    )
+
+
 @dataclass(frozen=True)
 class Shock:
     """A counterfactual: new tariffs, iceberg-cost and productivity changes, deficit rule.
@@ -138,9 +152,7 @@ class Shock:
             dims=("origin", "region", "product"),
             coords={"origin": regions, "region": regions, "product": sectors},
         )
-        prod = xr.DataArray(
-            np.ones((R, S)), dims=("region", "sector"), coords={"region": regions, "sector": sectors}
-        )
+        prod = region_sector_array(source, 1.0)
         t = xr.DataArray(np.array(tariff.values, dtype=float), dims=tariff.dims, coords=tc.coords)
         return cls._frozen(tariff=t, trade_cost=tc, productivity=prod, deficits="data")
 

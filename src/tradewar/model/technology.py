@@ -29,7 +29,7 @@ import numpy as np
 import xarray as xr
 
 from tradewar.errors import ModelError
-from tradewar.model.shock import Selector, select_mask
+from tradewar.model.shock import Selector, region_sector_array, select_mask
 
 if TYPE_CHECKING:
     from tradewar.model.baseline import Baseline, FloatArray
@@ -57,13 +57,7 @@ class Technology:
     @classmethod
     def cobb_douglas(cls, source: World | Baseline) -> Technology:
         """All elasticities 1 (the Caliendo-Parro technology)."""
-        regions = [str(r) for r in source.regions]
-        sectors = [str(s) for s in source.sectors]
-        one = xr.DataArray(
-            np.ones((len(regions), len(sectors))),
-            dims=("region", "sector"),
-            coords={"region": regions, "sector": sectors},
-        )
+        one = region_sector_array(source, 1.0)
         return cls._frozen(sigma=one, epsilon=one.copy(), sources=())
 
     @classmethod
