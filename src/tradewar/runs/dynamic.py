@@ -448,20 +448,11 @@ def run_dynamic(
         for df in (lr_regions, lr_sectors):
             df["horizon"] = "long run"
         lr_record = {"converged": bool(eq_lr.solver.converged), **_solver_dict(eq_lr)}
-    return ScenarioRun(
-        scenario=sc,
-        world=w,
-        world_spec=setup.spec,
-        years=tuple(yrs),
-        policies=setup.policies,
-        regions=regions,
-        sectors=sectors,
-        flows=flows,
-        solver=tuple(records),
-        chokepoints=setup.chokes,
-        undefined_self_sufficiency=tuple(setup.undefined),
-        deficits=setup.rule,
-        deficits_from=setup.rule_from,
+    return setup.result(
+        regions,
+        sectors,
+        flows,
+        records,
         capacity=capacity,
         long_run_regions=lr_regions,
         long_run_sectors=lr_sectors,

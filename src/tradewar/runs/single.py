@@ -247,6 +247,36 @@ class RunSetup:
     ss_base: pd.DataFrame | None
     undefined: list[tuple[str, str]]
 
+    def result(
+        self,
+        regions: pd.DataFrame,
+        sectors: pd.DataFrame,
+        flows: pd.DataFrame,
+        solver: Sequence[dict[str, Any]],
+        **extra: Any,
+    ) -> ScenarioRun:
+        """The :class:`ScenarioRun` of this setup with its tables and solver records.
+
+        ``extra``: the fields only some runs fill (the dynamic path's capacity, long run
+        and settings).
+        """
+        return ScenarioRun(
+            scenario=self.scenario,
+            world=self.world,
+            world_spec=self.spec,
+            years=self.years,
+            policies=self.policies,
+            regions=regions,
+            sectors=sectors,
+            flows=flows,
+            solver=tuple(solver),
+            chokepoints=self.chokes,
+            undefined_self_sufficiency=tuple(self.undefined),
+            deficits=self.rule,
+            deficits_from=self.rule_from,
+            **extra,
+        )
+
 
 def prepare_run(
     scenario: str | Path | Scenario,
@@ -396,14 +426,7 @@ def run_scenario(
         baseline=baseline,
         world_options=world_options,
     )
-    sc, w, spec, yrs, chokes, rule = (
-        setup.scenario,
-        setup.world,
-        setup.spec,
-        setup.years,
-        setup.chokes,
-        setup.rule,
-    )
+    sc, yrs, chokes, rule = setup.scenario, setup.years, setup.chokes, setup.rule
     policies, shocks, tech, base = setup.policies, setup.shocks, setup.technology, setup.base
     ss_base, undefined = setup.ss_base, setup.undefined
     region_rows: list[pd.DataFrame] = []
@@ -424,21 +447,7 @@ def run_scenario(
             progress(f"{sc.name} {y}", len(records))
 
     regions, sectors, flows = finish_tables(sc.name, region_rows, sector_rows, flow_rows, undefined, rule)
-    return ScenarioRun(
-        scenario=sc,
-        world=w,
-        world_spec=spec,
-        years=tuple(yrs),
-        policies=policies,
-        regions=regions,
-        sectors=sectors,
-        flows=flows,
-        solver=tuple(records),
-        chokepoints=chokes,
-        undefined_self_sufficiency=tuple(undefined),
-        deficits=rule,
-        deficits_from=setup.rule_from,
-    )
+    return setup.result(regions, sectors, flows, records)
 
 
 def deficit_advice(err: Any, rule: str) -> str | None:
