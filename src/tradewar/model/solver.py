@@ -241,7 +241,8 @@ def solve(
             if cap.mode == "stock":
                 # damped rental update: the map r <- Y(r)/K has slope about -θ β γ
                 target = eq.log_rental_target(Y, gva, cap.va0, cap.log_K, lv, cap.one_minus_s)
-                r_new = (lr + cap.step * (target - lr)).reshape(-1)
+                step_r = cap.newton_step(beta_new, gva)
+                r_new = (lr + step_r * (target - lr)).reshape(-1)
         X_new = eq.expenditure(Y, gio, base.alpha, income)
         if G_inv is not None:
             X_new = X_new + spend
@@ -455,9 +456,10 @@ class _CapitalArrays:
     """The capital block's arrays in CP order (see :mod:`tradewar.model.capital`).
 
     ``beta``: β; ``log_K``: ln K̂; ``va0``: baseline value added γ Y; ``labour0``: baseline
-    labour income ``L_n = wL_n - Σ_j β_nj γ_nj Y_nj``; ``step``: the rental update's step,
-    a Newton step per cell (see :func:`_capital_arrays`); ``alpha``: investment-goods weights
-    (final-demand shares); ``one_minus_s``: 1 - the elasticity of substitution between labour and capital.
+    labour income ``L_n = wL_n - Σ_j β_nj γ_nj Y_nj``; ``alpha``: investment-goods weights
+    (final-demand shares); ``one_minus_s``: 1 - the elasticity of substitution between labour and capital;
+    ``one_minus_sigma``: 1 - σ of the nested-CES technology (0 under Cobb-Douglas); ``theta``: the
+    trade elasticities θ_j of the solve (both for the rental update's step).
     """
 
     mode: str
@@ -465,9 +467,28 @@ class _CapitalArrays:
     log_K: FloatArray
     va0: FloatArray
     labour0: FloatArray
-    step: FloatArray
     alpha: FloatArray
     one_minus_s: FloatArray
+    one_minus_sigma: FloatArray | float
+    theta: FloatArray
+
+    def newton_step(self, beta_now: FloatArray, gamma_va_now: FloatArray) -> FloatArray:
+        r"""The rental update's step, a Newton step per cell at the current iterate.
+
+        ``ln r̂ ← ln r̂ + (target - ln r̂)/(1 - slope)`` with the target's slope in ``ln r̂``
+        evaluated at the current capital share ``β'`` and value-added share ``γ'`` (not the
+        baseline's: far from it, near-Leontief production moves both a lot):
+
+        .. math:: \text{slope} = \beta' \big((1-\sigma)(1-\gamma') - \theta \gamma' - (1-s)\big) / s
+
+        (own-price demand, the value-added share's rise when value added and materials are
+        complements, capital's share). The denominator is kept away from zero.
+        """
+        s = 1.0 - self.one_minus_s
+        g = gamma_va_now
+        slope = beta_now * (self.one_minus_sigma * (1.0 - g) - self.theta[None, :] * g - self.one_minus_s) / s
+        den = 1.0 - slope
+        return np.asarray(1.0 / np.where(np.abs(den) < 0.5, np.where(den < 0, -0.5, 0.5), den))
 
     def log_investment_price(self, log_P: FloatArray) -> FloatArray:
         r"""Long-run rental :math:`\ln \hat r_{nj} = \ln \hat P^I_n = \sum_k \alpha_{nk} \ln \hat P_{nk}`."""
@@ -513,24 +534,16 @@ def _capital_arrays(
             field="capital_share",
             fix="lower the capital shares of those regions",
         )
-    # the rental update is a Newton step per cell, ln r̂ += (target - ln r̂)/(1 - slope), with
-    # the target's slope in ln r̂ at the baseline: own-price demand -θ γ β, the value-added
-    # share's rise (1 - σ)(1 - γ) β when value added and materials are complements (σ < 1),
-    # and -(1 - s) β from capital's share; divided by s. Cobb-Douglas (σ = 1) gives the damped
-    # step s/(s + θβγ + (1 - s)β); the denominator is kept away from zero.
-    g = base.gamma_va
-    slope = beta * (one_minus_sigma * (1.0 - g) - base.theta[None, :] * g - (1.0 - s)) / s
-    den = 1.0 - slope
-    step = 1.0 / np.where(np.abs(den) < 0.5, np.where(den < 0, -0.5, 0.5), den)
     return _CapitalArrays(
         mode=capital.mode,
         beta=beta,
         log_K=np.log(K),
         va0=va0,
         labour0=np.asarray(labour0),
-        step=step,
         alpha=base.alpha,
         one_minus_s=1.0 - s,
+        one_minus_sigma=one_minus_sigma,
+        theta=base.theta,
     )
 
 
