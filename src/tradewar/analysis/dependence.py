@@ -12,10 +12,11 @@ domestic deliveries included):
                                              HHI[n, p] = Σ_{i≠n} m[i, p, n]²       ∈ [1/(R-1), 1]
 * self-sufficiency                           ss[n, p] = x[n, p] / U[n, p]          ≥ 0
 
-Self-sufficiency is domestic output over domestic use: 1 in a closed economy, above one
-for a net exporter of the product. Entries are NaN where undefined: no use (U = 0) for
-dependence and self-sufficiency (``inf`` if the region produces a product it does not use),
-no imports (M = 0) for shares and HHI.
+U and ss are :func:`tradewar.world.absorption.absorption` (one formula for the analytics
+and the calibration report). Self-sufficiency is domestic output over domestic use: 1 in
+a closed economy, above one for a net exporter of the product. Entries are NaN where
+undefined: no use (U = 0) for dependence and self-sufficiency (``inf`` if the region
+produces a product it does not use), no imports (M = 0) for shares and HHI.
 """
 
 from __future__ import annotations
@@ -24,12 +25,8 @@ import numpy as np
 import xarray as xr
 
 from tradewar.analysis._mrio import MRIO, unpack
+from tradewar.world.absorption import absorption, ratio
 from tradewar.world.world import World
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(num / den, dtype=float)
 
 
 def dependence_arrays(trade: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -39,18 +36,17 @@ def dependence_arrays(trade: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]
     and ``hhi`` with axes (region, product), and ``import_shares`` with axes
     (origin, product, region); see the module docstring for the definitions.
     """
-    R, S, _ = trade.shape
-    use = trade.sum(axis=0).T  # (region, product)
-    own = trade[np.arange(R), :, np.arange(R)]  # T[n, p, n] -> (region, product)
+    R = trade.shape[0]
+    use, own, ss = absorption(trade, x)  # (region, product)
     imports = use - own
     foreign = trade.copy()
     foreign[np.arange(R), :, np.arange(R)] = 0.0
-    shares = _ratio(foreign, imports.T[None, :, :])
+    shares = ratio(foreign, imports.T[None, :, :])
     return {
         "use": use,
         "imports": imports,
-        "import_dependence": _ratio(imports, use),
-        "self_sufficiency": _ratio(x.reshape(R, S), use),
+        "import_dependence": ratio(imports, use),
+        "self_sufficiency": ss,
         "import_shares": shares,
         "hhi": (shares**2).sum(axis=0).T,
     }

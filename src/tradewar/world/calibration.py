@@ -27,7 +27,8 @@ world_output        sector                               Σ_n x[n, sector]
 
 ``services`` (default ``("DIG", "SRV")``) names the service sectors; goods are all other
 sectors; codes of ``services`` absent from a World are ignored. Self-sufficiency is
-:func:`tradewar.analysis.dependence.self_sufficiency` (domestic output over domestic use).
+:func:`tradewar.world.absorption.absorption` (domestic output over domestic use), the
+formula :mod:`tradewar.analysis.dependence` uses too.
 
 Units: flow kinds (bilateral_*, gdp, exports/imports, goods_balance, world_output) must
 state the World's unit (e.g. ``"USD million"``); share kinds (output_share,
@@ -55,8 +56,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from tradewar.analysis.dependence import self_sufficiency
 from tradewar.errors import DataError, UnknownCodeError
+from tradewar.world.absorption import absorption
 from tradewar.world.readers._common import read_table, require_columns
 from tradewar.world.world import World
 
@@ -225,7 +226,7 @@ class _Accounts:
     @cached_property
     def self_sufficiency(self) -> np.ndarray:
         """ss[region, product]."""
-        return np.asarray(self_sufficiency(self.world).transpose("region", "product").values)
+        return absorption(self.trade, self.output).self_sufficiency
 
     def region(self, target: Target, label: str) -> int:
         code = target.labels[label]
