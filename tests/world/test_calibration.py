@@ -77,6 +77,11 @@ HAND = [
     (target("output_share", region="CHN", sector="MAN"), 53.0 / 77.0),
     (target("self_sufficiency", region="USA", product="MAN"), 24.0 / 33.0),
     (target("self_sufficiency", region="CHN", sector="AGR"), 31.0 / 35.0),
+    # net of MAN's deliveries to MAN (CHN MAN -> USA MAN 5): USA sells none of them, buys 5
+    (target("self_sufficiency_net", region="USA", product="MAN"), 24.0 / (33.0 - 5.0)),
+    (target("self_sufficiency_net", region="CHN", product="MAN"), (53.0 - 5.0) / 44.0),
+    # no AGR is delivered to AGR: the net and gross measures agree
+    (target("self_sufficiency_net", region="CHN", sector="AGR"), 31.0 / 35.0),
     (target("input_cost_share", input="MAN", sector="MAN", region="USA"), 5.0 / 24.0),
     (target("input_cost_share", input="MAN", sector="MAN"), 5.0 / 77.0),
     (target("input_cost_share", input="AGR", sector="MAN"), 2.0 / 77.0),
@@ -230,7 +235,7 @@ def test_table_of_own_values_has_zero_error(
         }
         required = LABELS[kind][0]
         labels = {name: pool[name] for name in required}
-        if kind == "self_sufficiency":
+        if kind in ("self_sufficiency", "self_sufficiency_net"):
             labels["product"] = pool["product"]
         probe = Target(
             key=f"t{k}",

@@ -8,32 +8,38 @@ Every flow is at basic prices (net of tariffs), intermediate plus final use, in 
 World's unit (``meta.unit``). With deliveries T[i, p, n] = Σ_s Z[i, p, n, s] + F[i, p, n],
 gross output x[n, s] = Σ T[n, s, ·] and value added VA[n, s], the kinds are
 
-==================  ===================================  ==========================================
-kind                labels                               value
-==================  ===================================  ==========================================
-bilateral_goods     origin, region                       Σ_{p ∈ goods} T[origin, p, region]
-bilateral_services  origin, region                       Σ_{p ∈ services} T[origin, p, region]
-bilateral_sector    origin, region, product              T[origin, product, region]
-gdp                 region                               Σ_s VA[region, s]
-exports_goods       region                               Σ_{p ∈ goods} Σ_{n ≠ region} T[region, p, n]
-imports_goods       region                               Σ_{p ∈ goods} Σ_{i ≠ region} T[i, p, region]
-goods_balance       region                               exports_goods - imports_goods
-output_share        region, sector                       x[region, sector] / Σ_n x[n, sector]
-self_sufficiency    region, product (or sector)          x[region, p] / Σ_i T[i, p, region]
-input_cost_share    input, sector [, region]             Σ_i Z[i, input, region, sector] / x[region, sector]
-                                                         (summed over regions when none is given)
-world_output        sector                               Σ_n x[n, sector]
-==================  ===================================  ==========================================
+====================  ===================================  ==========================================
+kind                  labels                               value
+====================  ===================================  ==========================================
+bilateral_goods       origin, region                       Σ_{p ∈ goods} T[origin, p, region]
+bilateral_services    origin, region                       Σ_{p ∈ services} T[origin, p, region]
+bilateral_sector      origin, region, product              T[origin, product, region]
+gdp                   region                               Σ_s VA[region, s]
+exports_goods         region                               Σ_{p ∈ goods} Σ_{n ≠ region} T[region, p, n]
+imports_goods         region                               Σ_{p ∈ goods} Σ_{i ≠ region} T[i, p, region]
+goods_balance         region                               exports_goods - imports_goods
+output_share          region, sector                       x[region, sector] / Σ_n x[n, sector]
+self_sufficiency      region, product (or sector)          x[region, p] / Σ_i T[i, p, region]
+self_sufficiency_net  region, product (or sector)          (x[region, p] - Σ_m W[region, p, m])
+                                                           / (Σ_i T[i, p, region] - Σ_i W[i, p, region])
+input_cost_share      input, sector [, region]             Σ_i Z[i, input, region, sector] / x[region, sector]
+                                                           (summed over regions when none is given)
+world_output          sector                               Σ_n x[n, sector]
+====================  ===================================  ==========================================
 
 ``services`` (default ``("DIG", "SRV")``) names the service sectors; goods are all other
 sectors; codes of ``services`` absent from a World are ignored. Self-sufficiency is
 :func:`tradewar.world.absorption.absorption` (domestic output over domestic use), the
-formula :mod:`tradewar.analysis.dependence` uses too.
+formula :mod:`tradewar.analysis.dependence` uses too; ``self_sufficiency_net`` is
+:func:`tradewar.world.absorption.net_self_sufficiency`, with W[i, p, n] = Z[i, p, n, p] the
+deliveries of a product to the industry that makes it, so that every unit is counted once,
+at its sale to a user outside the industry (for chips: a foundry's wafer is counted in the
+designer's chip, not a second time as the foundry's sale).
 
 Units: flow kinds (bilateral_*, gdp, exports/imports, goods_balance, world_output) must
 state the World's unit (e.g. ``"USD million"``); share kinds (output_share,
-self_sufficiency, input_cost_share) state ``"fraction"``. A mismatch raises, so a target in
-billions is never compared with a World in millions.
+self_sufficiency, self_sufficiency_net, input_cost_share) state ``"fraction"``. A mismatch
+raises, so a target in billions is never compared with a World in millions.
 
 Errors: ``error = world - observed``; ``error_pct = 100 error / |observed|`` (0 when both
 are 0, ±inf when only the observed value is 0). A target is ``within`` tolerance when
@@ -57,7 +63,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from tradewar.errors import DataError, UnknownCodeError
-from tradewar.world.absorption import absorption
+from tradewar.world.absorption import absorption, net_self_sufficiency
 from tradewar.world.readers._common import read_table, require_columns
 from tradewar.world.world import World
 
@@ -71,6 +77,7 @@ TargetKind = Literal[
     "goods_balance",
     "output_share",
     "self_sufficiency",
+    "self_sufficiency_net",
     "input_cost_share",
     "world_output",
 ]
@@ -86,12 +93,15 @@ LABELS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "goods_balance": (("region",), ()),
     "output_share": (("region", "sector"), ()),
     "self_sufficiency": (("region",), ("product", "sector")),
+    "self_sufficiency_net": (("region",), ("product", "sector")),
     "input_cost_share": (("input", "sector"), ("region",)),
     "world_output": (("sector",), ()),
 }
 
 #: Kinds whose value is a share or ratio (unit ``"fraction"``); the others are flows.
-SHARE_KINDS = frozenset({"output_share", "self_sufficiency", "input_cost_share"})
+SHARE_KINDS = frozenset({"output_share", "self_sufficiency", "self_sufficiency_net", "input_cost_share"})
+#: Kinds of self-sufficiency (labels ``region`` and one of ``product``, ``sector``).
+SELF_SUFFICIENCY_KINDS = frozenset({"self_sufficiency", "self_sufficiency_net"})
 #: Unit of the share kinds.
 SHARE_UNIT = "fraction"
 
@@ -154,10 +164,8 @@ class Target(BaseModel):
                 + (f"; missing {missing}" if missing else "")
                 + (f"; unexpected {extra}" if extra else "")
             )
-        if self.kind == "self_sufficiency" and len(set(optional) & set(self.labels)) != 1:
-            raise ValueError(
-                f"target {self.key!r}: self_sufficiency needs exactly one of 'product', 'sector'"
-            )
+        if self.kind in SELF_SUFFICIENCY_KINDS and len(set(optional) & set(self.labels)) != 1:
+            raise ValueError(f"target {self.key!r}: {self.kind} needs exactly one of 'product', 'sector'")
         if not self.key.strip():
             raise ValueError("a target needs a non-empty key")
         if not np.isfinite(self.observed):
@@ -228,6 +236,13 @@ class _Accounts:
         """ss[region, product]."""
         return absorption(self.trade, self.output).self_sufficiency
 
+    @cached_property
+    def self_sufficiency_net(self) -> np.ndarray:
+        """ss_net[region, product], net of deliveries to the industry that makes the product."""
+        S = len(self.sectors)
+        within = self.intermediate[:, np.arange(S), :, np.arange(S)].transpose(1, 0, 2)  # [i, p, n]
+        return net_self_sufficiency(self.trade, self.output, within)
+
     def region(self, target: Target, label: str) -> int:
         code = target.labels[label]
         if code not in self.regions:
@@ -276,14 +291,15 @@ class _Accounts:
         if k == "output_share":
             n, s = self.region(t, "region"), self.sector(t, "sector")
             return _share(self.output[n, s], self.output[:, s].sum(), t)
-        if k == "self_sufficiency":
+        if k in SELF_SUFFICIENCY_KINDS:
             n = self.region(t, "region")
             p = self.sector(t, "product" if "product" in t.labels else "sector")
-            v = float(self.self_sufficiency[n, p])
+            v = float((self.self_sufficiency if k == "self_sufficiency" else self.self_sufficiency_net)[n, p])
             if not np.isfinite(v):
                 raise DataError(
                     f"target {t.key!r}: self-sufficiency of {t.labels['region']} in {t.product} is "
-                    "undefined (the region does not use the product)",
+                    "undefined (the region does not use the product"
+                    + (")" if k == "self_sufficiency" else " outside the industry that makes it)"),
                     field=f"target {t.key!r}",
                     fix="drop the target or pick a product the region uses",
                 )
@@ -376,6 +392,8 @@ def _describe(t: Target) -> str:
         return f"{lab['region']} share of world {lab['sector']} output"
     if k == "self_sufficiency":
         return f"{lab['region']} self-sufficiency in {t.product}"
+    if k == "self_sufficiency_net":
+        return f"{lab['region']} self-sufficiency in {t.product}, net of sales within the industry"
     if k == "input_cost_share":
         where = lab.get("region", "world")
         return f"{lab['input']} share of {lab['sector']} costs ({where})"
