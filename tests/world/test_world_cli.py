@@ -9,6 +9,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from tradewar.cli.main import app
+from tradewar.world import default_build as build
 from tradewar.world.bundle import write_bundle
 from tradewar.world.synthetic import synthetic_world
 
@@ -101,10 +102,22 @@ def test_info_calibration() -> None:
     res = runner.invoke(app, ["world", "info", "default", "--calibration"], terminal_width=200)
     assert res.exit_code == 0, res.output
     assert "targets within tolerance" in res.output and "goods:USA>CHN" in res.output
-    assert "outside" in res.output  # the documented miss is shown, not hidden
+    n = len(build.calibration_targets(build.load_sources()))
+    assert f"{n} of {n} targets within tolerance" in res.output and "outside" not in res.output
     csv = runner.invoke(app, ["world", "info", "default", "--calibration", "--csv"])
     assert csv.exit_code == 0
     assert csv.stdout.splitlines()[0].startswith("key,kind,what,world,observed,unit,error")
+
+
+def test_info_calibration_shows_a_miss(tmp_path: Path) -> None:
+    """A target outside its tolerance is named in the summary line, not hidden."""
+    write_bundle(synthetic_world(2, 2), tmp_path / "w")
+    table = pd.read_csv(build.CALIBRATION_FILE)
+    table.loc[0, ["world", "error", "error_pct", "within"]] = [0.0, -1.0, -100.0, False]
+    table.to_csv(tmp_path / "w" / "calibration.csv", index=False)
+    res = runner.invoke(app, ["world", "info", str(tmp_path / "w"), "--calibration"], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert f"outside tolerance: {table.loc[0, 'key']}" in res.output
 
 
 def test_info_calibration_without_a_report(tmp_path: Path) -> None:
