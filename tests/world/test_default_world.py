@@ -190,6 +190,11 @@ def test_verification_record(src: build.Sources) -> None:
     # the US-China totals seen second-hand (Census via CPA, Feb 2024)
     assert src.c("goods_trade")["CHN"]["USA"] == pytest.approx(427.2)
     assert src.c("goods_trade")["USA"]["CHN"] == pytest.approx(147.8)
+    # figures corrected to what the research note found for the same definition
+    assert src.c("ree_refining_share")["CHN"] == 92 and src.c("ree_refining_share")["AUS"] == 1
+    assert src.c("agriculture_share")["IND"] == pytest.approx(16.0)
+    services = src.c("services_trade_totals")
+    assert services["EXP"]["MEX"] == pytest.approx(52.0) and services["IMP"]["IND"] == pytest.approx(247.0)
 
 
 def test_calibration_report_is_shipped_and_pinned(world: World, src: build.Sources) -> None:
