@@ -182,6 +182,7 @@ def test_no_services_in_world(hand_world: World) -> None:
         ("bilateral_goods", {"origin": "USA", "region": "CHN", "product": "AGR"}, "unexpected"),
         ("self_sufficiency", {"region": "USA", "product": "MAN", "sector": "MAN"}, "exactly one"),
         ("self_sufficiency", {"region": "USA"}, "exactly one"),
+        ("self_sufficiency_net", {"region": "USA", "product": "MAN", "sector": "MAN"}, "exactly one"),
     ],
 )
 def test_labels_validated_per_kind(kind: str, labels: dict[str, str], match: str) -> None:
