@@ -113,3 +113,34 @@ def test_short_run_cost_of_a_ban_exceeds_static_and_long_run(world) -> None:
             flat[region],
         )
         assert -long[region] < -first[region]
+
+
+@pytest.mark.parametrize("sigma", [0.2, 0.1])
+def test_near_leontief_ban_converges_with_capacity(world, sigma: float) -> None:
+    """A full ban with near-Leontief production and fixed capacity converges.
+
+    Regression: with σ ≤ 0.2 between value added and materials and s = 0.4 between
+    labour and capital, the rental update's step taken at the baseline sent the rentals
+    of the capacity-bound REE producers into a two-cycle (residual 3.7 after any number
+    of passes); the step is now a Newton step at the current iterate.
+    """
+    from dataclasses import replace
+
+    import numpy as np
+
+    from tradewar.model import Capital, solve
+    from tradewar.model.technology import Technology
+    from tradewar.runs.single import prepare_run
+
+    setup = prepare_run(_example("rare-earth-ban.yaml", world), world, "2026-2026")
+    base = replace(setup.base, theta=setup.base.theta * 0.43)  # first-year elasticities
+    eq = solve(
+        base,
+        setup.shocks[2026],
+        technology=Technology.uniform(world, sigma=sigma, epsilon=0.1),
+        capital=Capital.default(world, fallback=True),
+        tol=1e-10,
+    )
+    assert eq.solver.converged and eq.solver.iterations < 500
+    income = eq.income / eq.baseline.income
+    assert np.isfinite(income).all() and (eq.log_r is not None and np.isfinite(eq.log_r).all())
