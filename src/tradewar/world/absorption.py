@@ -11,7 +11,7 @@ Where an industry buys much of its own product (a chip designer buys the wafers 
 makes, both in the chip sector), x and U count that product twice: once as the input and
 again inside the buyer's output. Net of these intra-industry deliveries
 W[i, p, n] = Z[i, p, n, p] (product ``p`` from ``i`` to industry ``p`` in ``n``), every unit is
-counted once, at its sale to a user outside the industry (Gollop's "sectoral output"):
+counted once, at its sale to a user outside the industry (the "sectoral output" of Gollop 1979):
 
 * net self-sufficiency       ss_net[n, p] = (x[n, p] - Σ_m W[n, p, m]) / (U[n, p] - Σ_i W[i, p, n])
 
