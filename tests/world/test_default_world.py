@@ -193,6 +193,8 @@ def test_verification_record(src: build.Sources) -> None:
     # figures corrected to what the research note found for the same definition
     assert src.c("ree_refining_share")["CHN"] == 92 and src.c("ree_refining_share")["AUS"] == 1
     assert src.c("agriculture_share")["IND"] == pytest.approx(16.0)
+    assert src.c("agriculture_share")["TWN"] == pytest.approx(1.4)
+    assert src.c("services_trade_usa")["IMP"]["MEX"] == pytest.approx(44.8)
     services = src.c("services_trade_totals")
     assert services["EXP"]["MEX"] == pytest.approx(52.0) and services["IMP"]["IND"] == pytest.approx(247.0)
 
