@@ -67,7 +67,7 @@ from tradewar.errors import ConvergenceError, ScenarioError
 from tradewar.model.capacity_limits import CAPACITY_SLACK, capacity_limits, capacity_rent
 from tradewar.model.shock import RentRule
 from tradewar.policy import Scenario, YearPolicy, funding_effect, policy_to_shock
-from tradewar.policy.models import DynamicsSetting, ProductivityMeasure
+from tradewar.policy.models import DYNAMICS_PARAMETERS, DynamicsSetting, ProductivityMeasure
 from tradewar.policy.shocks import UNIT_TO_USD_MILLION
 from tradewar.runs.result import Progress, ScenarioRun
 from tradewar.runs.single import deficit_advice, finish_tables, prepare_run, year_tables
@@ -192,7 +192,7 @@ class Dynamics:
         if setting is None:
             return out
         changes: dict[str, Any] = {"learning": setting.learning}
-        for k in ("short_run_elasticity_ratio", "elasticity_horizon", "q_sensitivity", "depreciation"):
+        for k in DYNAMICS_PARAMETERS:
             v = getattr(setting, k)
             if v is not None:
                 changes[k] = v
