@@ -199,6 +199,15 @@ def test_scenario_key_dynamics(world) -> None:
     assert run.is_dynamic and run.capacity is not None
     with pytest.raises(ScenarioError, match="need a `source` or an `assumption`"):
         load_scenario_text(BAN + "dynamics:\n  depreciation: 0.2\n", name="uncited")
+    with pytest.raises(ScenarioError, match="need a `source` or an `assumption`"):
+        load_scenario_text(BAN + "dynamics:\n  capacity_rent: exporter\n", name="uncited-rent")
+    spot = load_scenario_text(
+        BAN + "dynamics:\n  capacity_rent: exporter\n  max_expansion: 0.2\n  assumption: spot sales\n",
+        name="spot",
+    )
+    dyn = Dynamics.from_setting(spot.dynamics)
+    assert dyn.capacity_rent == "exporter" and dyn.max_expansion == 0.2
+    assert dyn.sources[-1] == "scenario: spot sales"
 
 
 def test_cli_dynamics(tmp_path: Path, world) -> None:

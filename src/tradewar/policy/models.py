@@ -801,6 +801,17 @@ MEASURE_TYPES: dict[str, type[BaseModel]] = {
 }
 
 
+#: The ``dynamics:`` fields that override a cited default (and so need a source).
+DYNAMICS_PARAMETERS = (
+    "short_run_elasticity_ratio",
+    "elasticity_horizon",
+    "q_sensitivity",
+    "depreciation",
+    "max_expansion",
+    "capacity_rent",
+)
+
+
 class DynamicsSetting(_Strict):
     """The ``dynamics:`` key of a scenario: run it as a recursive-dynamic path.
 
@@ -814,6 +825,8 @@ class DynamicsSetting(_Strict):
     elasticity_horizon: int | None = Field(default=None, ge=0, le=50)
     q_sensitivity: float | None = Field(default=None, ge=0, le=10)
     depreciation: float | None = Field(default=None, ge=0, lt=1)
+    max_expansion: float | None = Field(default=None, gt=0, le=5)
+    capacity_rent: Literal["importer", "exporter"] | None = None
     learning: bool = False
     source: Source | list[Source] | None = None
     assumption: str | None = None
@@ -822,7 +835,7 @@ class DynamicsSetting(_Strict):
     def _cited(self) -> DynamicsSetting:
         changed = [
             k
-            for k in ("short_run_elasticity_ratio", "elasticity_horizon", "q_sensitivity", "depreciation")
+            for k in DYNAMICS_PARAMETERS
             if getattr(self, k) is not None
         ]
         if changed and self.source is None and not (self.assumption and self.assumption.strip()):

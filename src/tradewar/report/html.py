@@ -416,6 +416,37 @@ def _money_tables(run: ScenarioRun, n: int = 10) -> str:
     )
 
 
+def _capacity_limit_note(run: Any) -> str:
+    """One paragraph on the short-run capacity limits of the path, and where they bind."""
+    d = run.dynamics or {}
+    slack = d.get("capacity_slack") or {}
+    if not slack:
+        return ""
+    limits = ", ".join(f"{_esc(k)} +{100 * v:.0f} %" for k, v in slack.items())
+    who = "the buyers (contract allocation)" if d.get("capacity_rent") == "importer" else "the producers"
+    cap = run.capacity
+    bind = cap[cap["capacity_limited"] & (cap["capacity_wedge"] > 1e-6)]
+    if bind.empty:
+        where = "They do not bind in this scenario."
+    else:
+        rows = bind.groupby(["sector", "year"])["capacity_wedge"].agg(["count", "max"]).reset_index()
+        where = (
+            "They bind: "
+            + "; ".join(
+                f"{_esc(str(r['sector']))} {r['year']} in {r['count']} region(s), "
+                f"scarcity wedge up to {100 * r['max']:.0f} %"
+                for _, r in rows.iterrows()
+            )
+            + "."
+        )
+    return (
+        "<p>In the short run a mine or plant cannot produce beyond its capacity: real output of "
+        f"{limits} above the base year is the most existing capacity allows (spare capacity), "
+        "until investment adds more after its gestation lag. A binding limit rations supply with a "
+        f"scarcity wedge whose rent goes to {who}. {where}</p>"
+    )
+
+
 def _dynamics_section(run: ScenarioRun, key: str) -> str:
     """The recursive-dynamic path: which figures are short-run, the long run beside them.
 
@@ -435,7 +466,9 @@ def _dynamics_section(run: ScenarioRun, key: str) -> str:
         f"{d['elasticity_horizon']} years. <b>Every figure of a year is short-run.</b> The column "
         f"<i>long run</i> is the steady state under the {y1} policies once capacity has fully "
         "adjusted (the return on capacity back at its base-year level) and elasticities are at "
-        "their long-run values: it is not a forecast for any year.</p></div>",
+        "their long-run values: it is not a forecast for any year.</p>"
+        + _capacity_limit_note(run)
+        + "</div>",
     ]
     wide = run.regions.pivot(index="region", columns="year", values="welfare_pct").reindex(run.world.regions)
     wide.columns = [str(c) for c in wide.columns]
@@ -491,7 +524,8 @@ def _dynamics_section(run: ScenarioRun, key: str) -> str:
     settings = (
         f"depreciation {d['depreciation']:g}/year; investment response to the return on capacity "
         f"{d['q_sensitivity']:g}; short-run trade elasticity {d['short_run_elasticity_ratio']:g} of "
-        f"long-run, reached after {d['elasticity_horizon']} years; learning "
+        f"long-run, reached after {d['elasticity_horizon']} years; largest capacity expansion "
+        f"{100 * d.get('max_expansion', float('inf')):.0f} %/year; learning "
         f"{'on' if d['learning'] else 'off'}"
     )
     parts.append(

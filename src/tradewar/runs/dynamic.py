@@ -18,7 +18,13 @@ Each year ``t`` of the run is one equilibrium of the engine against the base-yea
    ``1/φ`` = :attr:`Dynamics.q_sensitivity`. Gross investment is irreversible (``I ≥ 0``), so
    capacity never falls below ``(1 - δ) K_t > 0``. At ``q = 1`` capacity is stationary: the
    long-run steady state is the engine's ``long_run`` capital mode (``r̂ = P̂^I``).
-3. **Trade elasticities** rise from short- to long-run values (Boehm, Levchenko and
+3. **Capacity limits on gross output** (:mod:`tradewar.model.capacity_limits`): in the
+   sectors of :attr:`Dynamics.capacity_slack` (mines, separation and refining: REE,
+   CRM) real gross output is at most ``(1 + u_j) K̂_t`` times the baseline, ``u_j`` the
+   cited spare capacity; a binding limit has a scarcity wedge, whose rent goes to the
+   buyers (contract allocation, :attr:`Dynamics.capacity_rent`) and enters the return on
+   capacity that drives investment (its shadow value).
+4. **Trade elasticities** rise from short- to long-run values (Boehm, Levchenko and
    Pandalai-Nayar 2023): ``θ_t = θ × m_t`` with ``m_t = ρ + (1 - ρ) min(t/H, 1)``, ``t``
    years since the first year of the run, ``ρ`` :attr:`Dynamics.short_run_elasticity_ratio`,
    ``H`` :attr:`Dynamics.elasticity_horizon`; the World's θ are the long-run values.
@@ -58,8 +64,10 @@ import pandas as pd
 import xarray as xr
 
 from tradewar.errors import ConvergenceError, ScenarioError
+from tradewar.model.capacity_limits import CAPACITY_SLACK, capacity_limits, capacity_rent
+from tradewar.model.shock import RentRule
 from tradewar.policy import Scenario, YearPolicy, funding_effect, policy_to_shock
-from tradewar.policy.models import DynamicsSetting, ProductivityMeasure
+from tradewar.policy.models import DYNAMICS_PARAMETERS, DynamicsSetting, ProductivityMeasure
 from tradewar.policy.shocks import UNIT_TO_USD_MILLION
 from tradewar.runs.result import Progress, ScenarioRun
 from tradewar.runs.single import deficit_advice, finish_tables, prepare_run, year_tables
@@ -89,6 +97,19 @@ _SCALE = (
     "elasticities around 0.1-0.2 (0.13 used); Kucheryavyy, K., G. Lyn and A. Rodriguez-Clare, "
     "Grounded by Gravity: A Well-Behaved Trade Model with Industry-Level Economies of Scale, "
     "AEJ: Macroeconomics 15(2) (2023)"
+)
+_EXPANSION = (
+    "largest net expansion of capacity 40 % a year: the fastest observed build-up of rare-earth "
+    "mining outside China, after the 2010 quota cut, roughly quadrupled output in four years "
+    "(Mountain Pass and Mount Weld, 2011-2015; USGS Mineral Commodity Summaries 2012-2016, Rare "
+    "Earths), about 40 % a year"
+)
+_CONTRACTS = (
+    "capacity rent to the buyers: most rare-earth and critical-mineral supply outside China is "
+    "sold under long-term offtake contracts at prices indexed to published benchmarks (Lynas "
+    "Rare Earths, Annual Report 2023; MP Materials, Form 10-K 2023: sales to Shenghe under an "
+    "offtake agreement), so a shortage is rationed by contract and the scarcity value stays "
+    "with the buyers that are supplied"
 )
 _FAB = (
     "SIA and BCG, Strengthening the Global Semiconductor Supply Chain in an Uncertain Era "
@@ -135,6 +156,12 @@ class Dynamics:
     scale_elasticity: ψ of the learning sectors.
     scale_sectors: the sector codes with external scale economies (default
         :data:`SCALE_SECTORS`: manufacturing and chips).
+    max_expansion: g, the largest net expansion of capacity a year (fraction).
+    capacity_slack: ``(sector, u)`` pairs: the sectors whose gross output is capped at
+        ``(1 + u) K̂`` times the baseline on the path (default
+        :data:`~tradewar.model.capacity_limits.CAPACITY_SLACK`; empty = no caps).
+    capacity_rent: who keeps the scarcity rent of a binding cap, ``"importer"`` (the
+        buyers, contract allocation) or ``"exporter"`` (the producers).
     sources: citations of the values.
     """
 
@@ -145,7 +172,18 @@ class Dynamics:
     learning: bool = False
     scale_elasticity: float = 0.13
     scale_sectors: tuple[str, ...] = SCALE_SECTORS
-    sources: tuple[str, ...] = (_BLP, _Q, _DEPRECIATION, _SCALE)
+    max_expansion: float = 0.4
+    capacity_slack: tuple[tuple[str, float], ...] = tuple((k, v[0]) for k, v in CAPACITY_SLACK.items())
+    capacity_rent: RentRule = "importer"
+    sources: tuple[str, ...] = (
+        _BLP,
+        _Q,
+        _DEPRECIATION,
+        _SCALE,
+        _EXPANSION,
+        *(f"spare capacity {k} {v[0]:g}: {v[1]}" for k, v in CAPACITY_SLACK.items()),
+        _CONTRACTS,
+    )
 
     @classmethod
     def from_setting(cls, setting: DynamicsSetting | None) -> Dynamics:
@@ -154,7 +192,7 @@ class Dynamics:
         if setting is None:
             return out
         changes: dict[str, Any] = {"learning": setting.learning}
-        for k in ("short_run_elasticity_ratio", "elasticity_horizon", "q_sensitivity", "depreciation"):
+        for k in DYNAMICS_PARAMETERS:
             v = getattr(setting, k)
             if v is not None:
                 changes[k] = v
@@ -181,17 +219,26 @@ class Dynamics:
             "learning": self.learning,
             "scale_elasticity": self.scale_elasticity,
             "scale_sectors": list(self.scale_sectors),
+            "max_expansion": self.max_expansion,
+            "capacity_slack": dict(self.capacity_slack),
+            "capacity_rent": self.capacity_rent,
             "sources": list(self.sources),
         }
 
 
 # ------------------------------------------------------------------ pure building blocks
-def investment_rate(q: FloatArray, depreciation: float, q_sensitivity: float) -> FloatArray:
-    r"""Gross investment per unit of capacity, :math:`I/K = \max(0, \delta + (q - 1)/\phi)`.
+def investment_rate(
+    q: FloatArray, depreciation: float, q_sensitivity: float, max_expansion: float = np.inf
+) -> FloatArray:
+    r"""Gross investment per unit of capacity, :math:`I/K = \min(\max(0, \delta + (q - 1)/\phi), \delta + g)`.
 
-    Hayashi (1982) with quadratic adjustment costs; irreversible (``I ≥ 0``).
+    Hayashi (1982) with quadratic adjustment costs; irreversible (``I ≥ 0``); net
+    expansion at most ``g`` = ``max_expansion`` a year (builders, equipment and permits
+    limit how fast capacity can be added, however high its return: with static
+    expectations a scarcity spike would otherwise call for many times the capacity).
     """
-    return np.asarray(np.maximum(0.0, depreciation + q_sensitivity * (q - 1.0)))
+    rate = np.maximum(0.0, depreciation + q_sensitivity * (q - 1.0))
+    return np.asarray(np.minimum(rate, depreciation + max_expansion))
 
 
 def next_capacity(K: FloatArray, arriving: FloatArray, depreciation: float) -> FloatArray:
@@ -206,13 +253,23 @@ def gestation_lags(sectors: Sequence[str]) -> tuple[npt.NDArray[np.int_], npt.ND
     return np.asarray(exp, dtype=int), np.asarray(green, dtype=int)
 
 
-def return_on_capacity(eq: Any) -> FloatArray:
-    r"""``q = r̂ / P̂^I``: the rental of capacity over the price of investment goods.
+def return_on_capacity(
+    eq: Any, scarcity_rent: FloatArray | None = None, capital_income0: FloatArray | None = None
+) -> FloatArray:
+    r"""``q = (r̂ + ρ_ij / (r K)_ij K̂_ij) / P̂^I``: the return on capacity over the price of investment goods.
 
+    ``r̂`` the rental of capacity; ``ρ`` the scarcity rent of a binding capacity limit
+    (:func:`tradewar.model.capacity_limits.capacity_rent`), the shadow value of capacity
+    whoever keeps it, over baseline capital income ``(r K)_ij = β γ Y``;
     ``P̂^I_n = Π_k P̂_nk^α_nk`` (final-demand shares, as the engine's ``long_run`` mode).
     """
     p_inv = np.exp((eq.baseline.alpha * eq.log_P).sum(axis=1))
-    return np.asarray(eq.rental_hat / p_inv[:, None])
+    r = eq.rental_hat
+    if scarcity_rent is not None and capital_income0 is not None:
+        ok = capital_income0 > 0
+        extra = np.where(ok, scarcity_rent / np.where(ok, capital_income0 * eq.capacity, 1.0), 0.0)
+        r = r + extra
+    return np.asarray(r / p_inv[:, None])
 
 
 # ------------------------------------------------------------------ programme money
@@ -360,6 +417,7 @@ def run_dynamic(
     dyn = dynamics if dynamics is not None else Dynamics.from_setting(sc.dynamics)
     cap = capital if capital is not None else Capital.default(w, fallback=True)
     beta, _, _ = cap.arrays(base)
+    va0 = base.gamma_va * base.output  # baseline value added [n, j]
     N, J = base.shape
     expansion, green = gestation_lags(list(base.sectors))
     programmes = _programmes(sc, w, beta)
@@ -381,6 +439,13 @@ def run_dynamic(
             shock = shock.scale_productivity(_labelled(gain, base))
         built = programme_capacity(programmes, y, green) if programmes else np.zeros((N, J))
         stock = K + built
+        caps = capacity_limits(
+            base, stock, dict(dyn.capacity_slack), rent=dyn.capacity_rent, governed=shock.quotas
+        )
+        capped = np.zeros((N, N, J), dtype=bool)  # [n, i, j] cells under a capacity limit
+        for c in caps:
+            capped |= np.asarray(c.mask).transpose(1, 0, 2)
+        shock = replace(shock, quotas=(*caps, *shock.quotas))
         try:
             eq = solve(
                 base_t,
@@ -398,13 +463,17 @@ def run_dynamic(
         rec, reg, sec, fl = year_tables(eq, y, policy.active, tech, setup.chokes, setup.ss_base)
         rec["capital"] = repr(eq.capital)
         rec["elasticity_factor"] = m_t
+        # the capacity limits come first (one group each): report them apart from the
+        # scenario's own quotas
+        rec["capacity_limits"], rec["quotas"] = rec["quotas"][: len(caps)], rec["quotas"][len(caps) :]
         records.append(rec)
         for acc, df in zip(rows, (reg, sec, fl), strict=True):
             acc.append(df)
-        q = return_on_capacity(eq)
-        rate = investment_rate(q, dyn.depreciation, dyn.q_sensitivity)
+        scarcity = capacity_rent(np.where(capped, eq.omega, 0.0), eq.X, eq.pi, eq.tau)
+        q = return_on_capacity(eq, scarcity, beta * va0)
+        rate = investment_rate(q, dyn.depreciation, dyn.q_sensitivity, dyn.max_expansion)
         decided[y] = rate * K
-        capacity_rows.append(_capacity_rows(base, y, stock, built, eq, q, rate, m_t))
+        capacity_rows.append(_capacity_rows(base, y, stock, built, eq, q, rate, m_t, capped))
         # investment arriving next year: decided `lag` years before it (before the path:
         # the baseline's replacement investment δ)
         nxt = y + 1
@@ -474,7 +543,11 @@ def _capacity_rows(
     q: FloatArray,
     rate: FloatArray,
     m_t: float,
+    capped: npt.NDArray[np.bool_],
 ) -> pd.DataFrame:
+    # scarcity wedge ω of each cell's capacity limit (the same on all its sales; 0: none or slack)
+    limited = capped.any(axis=0)
+    omega = np.where(capped, eq.omega, -np.inf).max(axis=0)
     idx = pd.MultiIndex.from_product([list(base.regions), list(base.sectors)], names=["region", "sector"])
     return pd.DataFrame(
         {
@@ -485,6 +558,8 @@ def _capacity_rows(
             "return_q": q.reshape(-1),
             "investment_rate": rate.reshape(-1),
             "elasticity_factor": m_t,
+            "capacity_limited": limited.reshape(-1),
+            "capacity_wedge": np.where(limited, omega, 0.0).reshape(-1),
         },
         index=idx,
     ).reset_index()

@@ -421,14 +421,18 @@ def _rare_earth_use(src: Sources, A_n: np.ndarray, x: np.ndarray) -> np.ndarray:
     electronics, vehicle and machinery output (the USA about USD 4 bn), far above what the
     observed trade allows (US imports from China about 0.5 bn, own mine output 0.5 bn, of
     which 0.3 bn is shipped to China). Region n's REE coefficients are therefore scaled by
-    r_n ∝ max(share of world REE output / share of world REE use, floor) (assumed
-    ``ree_use_tilt``), normalised so that world REE use is unchanged; the other inputs of
-    each using sector are scaled to keep its value-added ratio.
+    r_n ∝ max(share of world magnet output / share of world REE use, floor) (IEA magnet
+    shares; floor assumed, ``ree_use_tilt``), normalised so that world REE use is
+    unchanged; the other inputs of each using sector are scaled to keep its value-added
+    ratio. The magnet share, not the share of all REE output, because rare earths are
+    used where magnets are made and built into motors: mining regions (Australia, the
+    USA, Myanmar in ASEAN) ship their concentrate away.
     """
     ree = SECTORS.index("REE")
     floor = float(src.a("ree_use_tilt")["floor"])
+    magnets = _shares(src.c("ree_magnet_share"), "cited.ree_magnet_share")
     u = np.einsum("ns,ns->n", A_n[:, ree, :], x)  # REE use under one technology
-    r = np.maximum((x[:, ree] / x[:, ree].sum()) / (u / u.sum()), floor)
+    r = np.maximum(magnets / (u / u.sum()), floor)
     r *= u.sum() / (r * u).sum()
     out = A_n.copy()
     others = np.arange(len(SECTORS)) != ree
