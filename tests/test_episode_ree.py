@@ -134,29 +134,31 @@ def test_ban_first_year_supply_outside_china_is_capacity_limited(ban) -> None:
     assert by_year[run.years[-1]] > limit  # capacity built after the lag
 
 
-def test_ban_costs_chinas_customers_in_the_short_run_not_the_long_run(ban) -> None:
-    """The short run costs the regions that buy most rare earths from China; the long run barely.
+def test_ban_costs_importers_the_published_short_run_range_and_little_in_the_long_run(ban) -> None:
+    """Importers lose 0.3-0.6 % in the first year of a ban and almost nothing in the long run.
 
-    Regions buying at least 60 % of their rare earths from China lose, on average
-    (weighted by baseline income), in the first year, and many times the static and the
-    long-run loss; the long-run loss is negligible (IMF WP 2026/073: "under higher
-    elasticities (longer horizons), aggregate losses become negligible").
+    Importers: every region but China, weighted by baseline income. ECB Occasional Paper
+    (March 2026): output losses of 0.3-0.6 % for a stringent restriction over 18 months;
+    IMF WP 2026/073 (Bogmans, Jerez-Osses, Miranda Pinto and Natal): losses of 1.2-1.8 %
+    for an 80 % cut at elasticities of under a year, and "under higher elasticities
+    (longer horizons), aggregate losses become negligible". The first year also costs
+    many times the comparative static (mobile capacity, long-run elasticities).
     """
     run, static, base = ban
-    regions = list(base.regions)
-    j, c = list(base.sectors).index("REE"), regions.index("CHN")
-    buyers = [r for n, r in enumerate(regions) if r != "CHN" and base.pi[n, c, j] >= 0.6]
-    weight = pd.Series(base.income, index=regions)[buyers]
+    importers = [str(r) for r in base.regions if str(r) != "CHN"]
+    weight = pd.Series(base.income, index=list(base.regions))[importers]
 
     def mean(table: pd.DataFrame) -> float:
-        return float((table.set_index("region")["welfare_pct"][buyers] * weight).sum() / weight.sum())
+        return float((table.set_index("region")["welfare_pct"][importers] * weight).sum() / weight.sum())
 
     first = mean(run.regions[run.regions["year"] == run.years[0]])
+    second = mean(run.regions[run.regions["year"] == run.years[1]])
     assert run.long_run_regions is not None
     long, flat = mean(run.long_run_regions), mean(static.regions)
-    assert first < -0.1, (buyers, first)
-    assert -first > 10 * abs(flat) and -first > 10 * abs(long)
-    assert abs(long) < 0.01
+    assert -0.6 <= first <= -0.3 and -0.6 <= second <= -0.3, (first, second)
+    assert -first > 10 * abs(flat) and abs(long) < 0.01
+    last = mean(run.regions[run.regions["year"] == run.years[-1]])
+    assert abs(last) < abs(second)  # the cost fades as capacity outside China is built
 
 
 @pytest.mark.parametrize("sigma", [0.2, 0.1])
