@@ -833,11 +833,7 @@ class DynamicsSetting(_Strict):
 
     @model_validator(mode="after")
     def _cited(self) -> DynamicsSetting:
-        changed = [
-            k
-            for k in DYNAMICS_PARAMETERS
-            if getattr(self, k) is not None
-        ]
+        changed = [k for k in DYNAMICS_PARAMETERS if getattr(self, k) is not None]
         if changed and self.source is None and not (self.assumption and self.assumption.strip()):
             raise ValueError(
                 f"dynamics parameters {changed} need a `source` or an `assumption`; fix: cite them, "
