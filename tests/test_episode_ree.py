@@ -109,7 +109,8 @@ def test_ban_first_year_us_cost_is_in_the_published_range(ban) -> None:
 
     ECB Occasional Paper (March 2026), "Global implications of export controls on rare
     earths": US output losses of 0.3 to 0.6 % for a stringent partial restriction over 18
-    months, across a partial-equilibrium, a DSGE and a multi-country model.
+    months, across a partial-equilibrium, a DSGE and a multi-country model (a full ban
+    could cost more; the model's first year stays within the partial range).
     """
     run, _, _ = ban
     first = run.regions[run.regions["year"] == run.years[0]].set_index("region")["welfare_pct"]
@@ -135,14 +136,16 @@ def test_ban_first_year_supply_outside_china_is_capacity_limited(ban) -> None:
 
 
 def test_ban_costs_importers_the_published_short_run_range_and_little_in_the_long_run(ban) -> None:
-    """Importers lose 0.3-0.6 % in the first year of a ban and almost nothing in the long run.
+    """Importers lose 0.3-2 % in the first years of a full ban and almost nothing in the long run.
 
-    Importers: every region but China, weighted by baseline income. ECB Occasional Paper
-    (March 2026): output losses of 0.3-0.6 % for a stringent restriction over 18 months;
-    IMF WP 2026/073 (Bogmans, Jerez-Osses, Miranda Pinto and Natal): losses of 1.2-1.8 %
-    for an 80 % cut at elasticities of under a year, and "under higher elasticities
-    (longer horizons), aggregate losses become negligible". The first year also costs
-    many times the comparative static (mobile capacity, long-run elasticities).
+    Importers: every region but China, weighted by baseline income. The published
+    short-run range runs from a partial to a near-total restriction: ECB Occasional Paper
+    (March 2026), US output -0.3 to -0.6 % for a stringent partial restriction over 18
+    months and about -2 % for a near-total ban with very low substitutability; IMF WP
+    2026/073 (Bogmans, Jerez-Osses, Miranda Pinto and Natal), -1.2 to -1.8 % for an 80 %
+    cut at elasticities of under a year, and "under higher elasticities (longer
+    horizons), aggregate losses become negligible". The first year also costs many times
+    the comparative static (mobile capacity, long-run elasticities).
     """
     run, static, base = ban
     importers = [str(r) for r in base.regions if str(r) != "CHN"]
@@ -155,7 +158,7 @@ def test_ban_costs_importers_the_published_short_run_range_and_little_in_the_lon
     second = mean(run.regions[run.regions["year"] == run.years[1]])
     assert run.long_run_regions is not None
     long, flat = mean(run.long_run_regions), mean(static.regions)
-    assert -0.6 <= first <= -0.3 and -0.6 <= second <= -0.3, (first, second)
+    assert -2.0 <= first <= -0.3 and -2.0 <= second <= -0.3, (first, second)
     assert -first > 10 * abs(flat) and abs(long) < 0.01
     last = mean(run.regions[run.regions["year"] == run.years[-1]])
     assert abs(last) < abs(second)  # the cost fades as capacity outside China is built
