@@ -26,7 +26,12 @@ Who keeps the scarcity rent ``ω/(1+ω)`` of the capped sales is the ``rent`` ru
     contracts at index-linked prices on which most rare-earth and critical-mineral supply
     outside China is sold (the rationing of a shortage by contract, not by auction);
 ``"exporter"``
-    the producers (spot auctions): their value added absorbs the rent.
+    the producers (spot auctions): the rent is income of the producing region.
+
+Either way the capped producer's sales are net of the rent (:mod:`tradewar.model.quotas`),
+so its rental of capacity does not contain it; the dynamic path adds the rent to the
+return on capacity once, as the shadow value of capacity
+(:func:`tradewar.runs.dynamic.return_on_capacity`).
 
 The cells a scenario's own quota or ban governs are left to it (a scenario quota on a
 region's exports of a sector replaces that cell's capacity limit).

@@ -239,7 +239,7 @@ def solve(
             capital_income = beta_new * gva * Y
             income = income + capital_income.sum(axis=1)
             if cap.mode == "stock":
-                # damped rental update: the map r <- Y(r)/K has slope about -θ β γ
+                # rental update: a Newton step per cell at the current iterate (newton_step)
                 target = eq.log_rental_target(Y, gva, cap.va0, cap.log_K, lv, cap.one_minus_s)
                 step_r = cap.newton_step(beta_new, gva)
                 r_new = (lr + step_r * (target - lr)).reshape(-1)
